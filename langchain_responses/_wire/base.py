@@ -6,14 +6,20 @@ unknown field or type, and dump exactly what was set, so items round-trip unchan
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
-from typing import Any
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, PrivateAttr, model_serializer, model_validator
 from pydantic_core.core_schema import SerializerFunctionWrapHandler, ValidatorFunctionWrapHandler
 
 UNKNOWN_TAG = "__unknown__"
 """Discriminator tag for types this package does not know yet; they parse into a generic model."""
+
+JsonValue: TypeAlias = Any
+"""Free JSON the API does not structure (arguments, results, schema fragments): kept as parsed."""
+
+JsonObject: TypeAlias = dict[str, Any]
+"""A free JSON object (JSON Schemas, metadata, filters): kept as parsed."""
 
 
 class WireModel(BaseModel):
@@ -26,10 +32,18 @@ class WireModel(BaseModel):
         ser_json_inf_nan="constants",
     )
 
-    def model_post_init(self, context: Any, /) -> None:
-        """Count a defaulted ``type`` tag as set: it must always be sent."""
-        if "type" in type(self).model_fields:
+    def __init__(self, /, **data: Any) -> None:
+        """Count a defaulted ``type`` tag as set when built in code: it must always be sent.
+
+        Parsing (``model_validate*``) skips this, so a parsed object dumps exactly the keys it
+        arrived with (an input message may omit ``type``) and stays fast (no post-init hook).
+        """
+        super().__init__(**data)
+        if "type" in type(self).model_fields and getattr(self, "type", None) is not None:
             self.__pydantic_fields_set__.add("type")
+
+    # Tell pydantic this __init__ is not custom, so validation never routes through it.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of exactly the fields that were set (nothing invented)."""
@@ -41,9 +55,16 @@ class OrderedWireModel(WireModel):
 
     Items that go back to the server (reasoning with ``encrypted_content``, unknown items, tool
     calls) must round-trip byte for byte; pydantic would otherwise put declared fields first.
+    Objects built in code dump in declaration order.
     """
 
     _key_order: tuple[str, ...] | None = PrivateAttr(default=None)
+
+    def __init__(self, /, **data: Any) -> None:
+        super().__init__(**data)
+        self._key_order = None
+
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
 
     @model_validator(mode="wrap")
     @classmethod
@@ -65,21 +86,24 @@ class OrderedWireModel(WireModel):
 
 
 def type_discriminator(
-    known: Collection[str], *, untyped: Callable[[dict[str, Any]], str] | None = None
+    known: Collection[str] | Mapping[str, str],
+    *,
+    untyped: Callable[[dict[str, Any]], str] | None = None,
 ) -> Callable[[Any], str]:
     """A pydantic discriminator on ``type`` that sends unknown types to :data:`UNKNOWN_TAG`.
 
-    ``untyped`` names the tag for an object without ``type`` (an input message may omit it).
+    ``known`` lists the tags, or maps each ``type`` to its tag when one model serves several
+    types (``web_search`` and its dated aliases). ``untyped`` names the tag for an object
+    without ``type`` (an input message may omit it).
     """
-    tags = frozenset(known)
+    tags = dict(known) if isinstance(known, Mapping) else {tag: tag for tag in known}
 
     def discriminate(value: Any) -> str:
-        if isinstance(value, dict):
-            tag = value.get("type")
-            if tag is None and untyped is not None:
-                return untyped(value)
-        else:
-            tag = getattr(value, "type", None)
-        return tag if isinstance(tag, str) and tag in tags else UNKNOWN_TAG
+        # Called with raw dicts when parsing and with model instances when dumping.
+        is_dict = isinstance(value, dict)
+        tag = value.get("type") if is_dict else getattr(value, "type", None)
+        if tag is None and untyped is not None:
+            return untyped(value if is_dict else dict(value))
+        return tags.get(tag, UNKNOWN_TAG) if isinstance(tag, str) else UNKNOWN_TAG
 
     return discriminate

@@ -1,0 +1,210 @@
+"""Streams of typed events: thin sync and async shells over :class:`ResponseStreamState`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from types import TracebackType
+from typing import Any
+
+from langchain_responses._http.request import RequestSpec
+from langchain_responses._http.transport import (
+    AsyncEventSource,
+    AsyncTransport,
+    EventSource,
+    SyncEventSource,
+    SyncTransport,
+)
+from langchain_responses._wire.events import ResponseStreamEvent
+from langchain_responses._wire.response import Response
+from langchain_responses.errors import APIConnectionError, IncompleteStreamError, StreamError
+from langchain_responses.resources import _specs
+from langchain_responses.stream.state import ResponseStreamState
+
+MAX_RESUMES = 5
+
+
+class _StreamCore:
+    """What both shells share: the state, the resume decision and the final response."""
+
+    def __init__(self, spec: RequestSpec) -> None:
+        self.spec = spec
+        self.state = ResponseStreamState()
+        self._resumes = 0
+
+    @property
+    def response(self) -> Response | None:
+        """The response accumulated so far; the final one after the stream ended."""
+        return self.state.response
+
+    @property
+    def output_text(self) -> str:
+        """The text received so far (all of it once the stream ended)."""
+        response = self.state.response
+        return response.output_text if response is not None else ""
+
+    def _end(self, source: EventSource) -> Iterator[ResponseStreamEvent]:
+        """End of the body: a JSON answer becomes one terminal event; else check completion."""
+        if not source.is_sse:
+            yield self.state.feed_json_body(source.body)
+        self.state.finish()
+
+    def _resume_or_raise(self, exc: APIConnectionError | IncompleteStreamError) -> RequestSpec:
+        """The request that resumes a broken background stream, or the error to raise."""
+        where = self.state.resumable_from()
+        if where is None or self._resumes >= MAX_RESUMES:
+            if isinstance(exc, StreamError):
+                raise exc
+            raise self.state.interrupted(exc) from exc
+        self._resumes += 1
+        response_id, cursor = where
+        self.state.resume_floor = cursor
+        include = self.spec.body.get("include") if self.spec.body else None
+        params: dict[str, Any] = {"include": include} if include else {}
+        return _specs.retrieve(response_id, params, stream=True, starting_after=cursor)
+
+    def final(self) -> Response:
+        """The final response (call after the stream was consumed)."""
+        if not self.state.done or self.state.response is None:
+            raise IncompleteStreamError(
+                "The stream has not finished: iterate it (or call until_done()) first.",
+                response=self.state.response,
+            )
+        return self.state.response
+
+
+class ResponseStream(_StreamCore):
+    """Iterate typed events; ``get_final_response()`` / ``output_text`` once done.
+
+    Closing it (or leaving its ``with`` block) closes the connection at once.
+    """
+
+    def __init__(self, transport: SyncTransport, spec: RequestSpec) -> None:
+        super().__init__(spec)
+        self._transport = transport
+        self._source: SyncEventSource | None = None
+        self._iterator: Iterator[ResponseStreamEvent] | None = None
+
+    def open(self) -> ResponseStream:
+        """Send the request now (retried until the first event), so errors raise here."""
+        if self._source is None:
+            self._source = self._transport.stream(self.spec)
+            self.state.request_id = self._source.request_id
+        return self
+
+    def __iter__(self) -> Iterator[ResponseStreamEvent]:
+        if self._iterator is None:
+            self._iterator = self._run()
+        return self._iterator
+
+    def _run(self) -> Iterator[ResponseStreamEvent]:
+        while True:
+            source = self.open()._source
+            assert source is not None
+            feed = self.state.feed
+            try:
+                for sse in source:
+                    event = feed(sse)
+                    if event is not None:
+                        yield event
+                yield from self._end(source)
+                return
+            except (APIConnectionError, IncompleteStreamError) as exc:
+                self.spec, self._source = self._resume_or_raise(exc), None
+            finally:
+                source.close()
+
+    def until_done(self) -> ResponseStream:
+        """Consume the rest of the stream."""
+        for _ in self:
+            pass
+        return self
+
+    def get_final_response(self) -> Response:
+        """The final response, consuming the stream first if needed."""
+        return self.until_done().final()
+
+    def close(self) -> None:
+        """Stop streaming and close the connection."""
+        if self._iterator is not None:
+            self._iterator.close()  # type: ignore[attr-defined]
+        if self._source is not None:
+            self._source.close()
+
+    def __enter__(self) -> ResponseStream:
+        return self.open()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncResponseStream(_StreamCore):
+    """Async twin of :class:`ResponseStream`."""
+
+    def __init__(self, transport: AsyncTransport, spec: RequestSpec) -> None:
+        super().__init__(spec)
+        self._transport = transport
+        self._source: AsyncEventSource | None = None
+        self._iterator: AsyncIterator[ResponseStreamEvent] | None = None
+
+    async def open(self) -> AsyncResponseStream:
+        """Send the request now (retried until the first event), so errors raise here."""
+        if self._source is None:
+            self._source = await self._transport.stream(self.spec)
+            self.state.request_id = self._source.request_id
+        return self
+
+    def __aiter__(self) -> AsyncIterator[ResponseStreamEvent]:
+        if self._iterator is None:
+            self._iterator = self._run()
+        return self._iterator
+
+    async def _run(self) -> AsyncIterator[ResponseStreamEvent]:
+        while True:
+            source = (await self.open())._source
+            assert source is not None
+            feed = self.state.feed
+            try:
+                async for sse in source:
+                    event = feed(sse)
+                    if event is not None:
+                        yield event
+                for event in self._end(source):
+                    yield event
+                return
+            except (APIConnectionError, IncompleteStreamError) as exc:
+                self.spec, self._source = self._resume_or_raise(exc), None
+            finally:
+                await source.aclose()
+
+    async def until_done(self) -> AsyncResponseStream:
+        """Consume the rest of the stream."""
+        async for _ in self:
+            pass
+        return self
+
+    async def get_final_response(self) -> Response:
+        """The final response, consuming the stream first if needed."""
+        return (await self.until_done()).final()
+
+    async def close(self) -> None:
+        """Stop streaming and close the connection."""
+        if self._iterator is not None:
+            await self._iterator.aclose()  # type: ignore[attr-defined]
+        if self._source is not None:
+            await self._source.aclose()
+
+    async def __aenter__(self) -> AsyncResponseStream:
+        return await self.open()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
