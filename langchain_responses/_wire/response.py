@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field
 
 from langchain_responses._wire.base import JsonObject, WireModel
 from langchain_responses._wire.content import OutputTextPart
@@ -35,13 +37,21 @@ class OutputTokensDetails(WireModel):
     reasoning_tokens: int = 0
 
 
+def _null_as_empty(value: Any) -> Any:
+    return {} if value is None else value
+
+
 class Usage(WireModel):
-    """Token usage; older recordings omit the ``*_details`` objects (counted as 0)."""
+    """Token usage; a missing or ``null`` ``*_details`` object counts as all zeros."""
 
     input_tokens: int = 0
-    input_tokens_details: InputTokensDetails = Field(default_factory=InputTokensDetails)
+    input_tokens_details: Annotated[InputTokensDetails, BeforeValidator(_null_as_empty)] = Field(
+        default_factory=InputTokensDetails
+    )
     output_tokens: int = 0
-    output_tokens_details: OutputTokensDetails = Field(default_factory=OutputTokensDetails)
+    output_tokens_details: Annotated[OutputTokensDetails, BeforeValidator(_null_as_empty)] = Field(
+        default_factory=OutputTokensDetails
+    )
     total_tokens: int = 0
 
 

@@ -6,7 +6,7 @@ Tools keep their key order: they also travel inside items (``tool_search_output`
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Discriminator, Field, Tag
 
@@ -398,19 +398,7 @@ class UnknownToolChoice(WireModel):
     type: str | None = None
 
 
-_BUILTIN_CHOICES: tuple[ToolChoiceBuiltinType, ...] = (
-    "file_search",
-    "web_search_preview",
-    "web_search_preview_2025_03_11",
-    "computer",
-    "computer_use_preview",
-    "computer_use",
-    "image_generation",
-    "code_interpreter",
-    "apply_patch",
-    "shell",
-    "programmatic_tool_calling",
-)
+_BUILTIN_CHOICES: tuple[str, ...] = get_args(ToolChoiceBuiltinType)
 
 ToolChoiceObject = Annotated[
     Annotated[ToolChoiceAllowed, Tag("allowed_tools")]

@@ -160,6 +160,22 @@ def test_usage_details_default_to_zero() -> None:
     assert usage.to_dict() == {"input_tokens": 5, "output_tokens": 7, "total_tokens": 12}
 
 
+def test_null_usage_details_count_as_zero() -> None:
+    usage = _response(
+        [],
+        usage={
+            "input_tokens": 5,
+            "input_tokens_details": None,
+            "output_tokens": 7,
+            "output_tokens_details": None,
+            "total_tokens": 12,
+        },
+    ).usage
+    assert usage is not None
+    assert usage.input_tokens_details.cached_tokens == 0
+    assert usage.output_tokens_details.reasoning_tokens == 0
+
+
 def test_failed_and_incomplete_responses() -> None:
     failed = _response([], status="failed", error={"code": "server_error", "message": "boom"})
     assert failed.error is not None
