@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import TracebackType
-from typing_extensions import TypedDict, Unpack
 
 import httpx
+from typing_extensions import TypedDict, Unpack
 
 from langchain_responses._http.config import (
     DEFAULT_MAX_RETRIES,

@@ -72,7 +72,7 @@ class APIError(ResponsesError):
         request_id: str | None = None,
         code: str | None = None,
         param: str | None = None,
-        type: str | None = None,  # noqa: A002 - mirrors the wire field
+        type: str | None = None,
         body: object = None,
     ) -> None:
         super().__init__(message)
@@ -190,9 +190,7 @@ class StreamError(APIError):
     partial ``output``), so nothing received is lost; ``partial_text`` is its output text.
     """
 
-    def __init__(
-        self, message: str, *, response: Response | None = None, **details: Any
-    ) -> None:
+    def __init__(self, message: str, *, response: Response | None = None, **details: Any) -> None:
         super().__init__(message, **details)
         self.response = response
 

@@ -190,9 +190,11 @@ def test_chunked_sse_arrives_in_pieces(server: ScriptedServer, client: httpx.Cli
         for piece in response.iter_raw():
             arrivals.append((time.monotonic(), piece))
 
-    assert [piece for _, piece in arrivals] == sse_body(events(4))
-    gaps = [later - earlier for (earlier, _), (later, _) in zip(arrivals, arrivals[1:])]
-    assert all(gap >= 0.03 for gap in gaps), gaps
+    # Each event is its own write 50 ms after the previous one: the client sees them apart
+    # (a loaded machine may merge two, never the whole body).
+    assert b"".join(piece for _, piece in arrivals) == b"".join(sse_body(events(4)))
+    assert len(arrivals) >= 3
+    assert arrivals[-1][0] - arrivals[0][0] >= 0.1
 
 
 def test_per_chunk_delays(server: ScriptedServer, client: httpx.Client) -> None:
@@ -203,7 +205,7 @@ def test_per_chunk_delays(server: ScriptedServer, client: httpx.Client) -> None:
         pieces = [(piece, time.monotonic() - started) for piece in response.iter_raw()]
 
     assert [piece for piece, _ in pieces] == [b"a", b"b"]
-    assert pieces[0][1] < 0.15 <= pieces[1][1]
+    assert pieces[1][1] - pieces[0][1] >= 0.15
 
 
 def test_unchunked_pieces_use_content_length(server: ScriptedServer, client: httpx.Client) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Union
 
 import httpx
 
@@ -16,7 +15,7 @@ DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 API_KEY_ENV = "OPENAI_API_KEY"
 
-TimeoutLike = Union[float, httpx.Timeout, None]
+TimeoutLike = float | httpx.Timeout | None
 TokenProvider = Callable[[], str]
 AsyncTokenProvider = Callable[[], Awaitable[str]]
 

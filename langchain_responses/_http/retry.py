@@ -69,7 +69,7 @@ def should_retry(exc: BaseException) -> bool:
 def backoff(retries_taken: int) -> float:
     """Exponential backoff with up to 25 % jitter: 0.5 s, 1 s, 2 s, 4 s, then 8 s."""
     delay = min(INITIAL_DELAY * 2.0**retries_taken, MAX_DELAY)
-    return delay * (1.0 - 0.25 * random.random())  # noqa: S311 - jitter, not crypto
+    return delay * (1.0 - 0.25 * random.random())
 
 
 def retry_wait(state: RetryCallState) -> float:
@@ -78,9 +78,7 @@ def retry_wait(state: RetryCallState) -> float:
     delay = server_delay(exc.headers) if isinstance(exc, errors.APIStatusError) else None
     if delay is None or not 0 < delay <= MAX_SERVER_DELAY:
         delay = backoff(state.attempt_number - 1)
-    logger.info(
-        "Retrying in %.2f s (attempt %d failed: %s)", delay, state.attempt_number, exc
-    )
+    logger.info("Retrying in %.2f s (attempt %d failed: %s)", delay, state.attempt_number, exc)
     return delay
 
 

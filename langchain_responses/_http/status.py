@@ -29,9 +29,7 @@ def transport_error(exc: httpx.HTTPError) -> errors.APIConnectionError:
     return errors.APIConnectionError(f"Connection error ({detail})")
 
 
-def status_error(
-    status: int, headers: Mapping[str, str], content: bytes
-) -> errors.APIStatusError:
+def status_error(status: int, headers: Mapping[str, str], content: bytes) -> errors.APIStatusError:
     """The typed error for a non-2xx response, carrying the server's message, code and id."""
     body = _parse_body(content)
     detail = _error_object(body)

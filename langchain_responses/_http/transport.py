@@ -196,9 +196,7 @@ class SyncTransport:
 class AsyncTransport:
     """Async twin of :class:`SyncTransport` over an ``httpx.AsyncClient``."""
 
-    def __init__(
-        self, config: ClientConfig, http_client: httpx.AsyncClient | None = None
-    ) -> None:
+    def __init__(self, config: ClientConfig, http_client: httpx.AsyncClient | None = None) -> None:
         self.config = config
         self._owns_client = http_client is None
         self.http = http_client or httpx.AsyncClient(limits=POOL_LIMITS, follow_redirects=True)

@@ -7,16 +7,16 @@ become the request body. Every method also takes :class:`RequestOptions`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel
 from typing_extensions import TypedDict
 
 JsonObject = Mapping[str, Any]
-ObjectLike = Union[JsonObject, BaseModel]
+ObjectLike = JsonObject | BaseModel
 """A JSON object: a plain dict, or any wire model (dumped without its unset fields)."""
 
-InputParam = Union[str, Sequence[ObjectLike], ObjectLike]
+InputParam = str | Sequence[ObjectLike] | ObjectLike
 """``input``: a string, a list of items, or (accepted, then wrapped in a list) a single item."""
 
 
@@ -68,7 +68,7 @@ class ResponseCreateParams(RequestOptions, total=False):
     moderation: ObjectLike | None
 
 
-class InputTokensParams(RequestOptions, total=False):
+class InputTokensCountParams(RequestOptions, total=False):
     """The body of ``POST /responses/input_tokens``."""
 
     model: str

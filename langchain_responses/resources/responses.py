@@ -10,7 +10,7 @@ from typing_extensions import Unpack
 from langchain_responses._http.transport import AsyncTransport, SyncTransport
 from langchain_responses._wire.params import (
     CompactParams,
-    InputTokensParams,
+    InputTokensCountParams,
     ListParams,
     RequestOptions,
     ResponseCreateParams,
@@ -60,7 +60,7 @@ class InputTokens:
     def __init__(self, transport: SyncTransport) -> None:
         self._t = transport
 
-    def count(self, **params: Unpack[InputTokensParams]) -> int:
+    def count(self, **params: Unpack[InputTokensCountParams]) -> int:
         """Exact input token count of a request (tools included), without running it."""
         return int(self._t.request(_specs.input_tokens(params))["input_tokens"])
 
@@ -71,7 +71,7 @@ class AsyncInputTokens:
     def __init__(self, transport: AsyncTransport) -> None:
         self._t = transport
 
-    async def count(self, **params: Unpack[InputTokensParams]) -> int:
+    async def count(self, **params: Unpack[InputTokensCountParams]) -> int:
         """Exact input token count of a request (tools included), without running it."""
         return int((await self._t.request(_specs.input_tokens(params)))["input_tokens"])
 

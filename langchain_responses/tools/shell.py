@@ -271,7 +271,8 @@ class ShellExecutor:
         """The process for a ``local_shell`` action; model-set env vars are shown to the policy."""
         parsed = _ExecAction.model_validate(action)
         env = parsed.env
-        shown = shlex.join([*(f"{key}={value}" for key, value in env.items()), *parsed.command])
+        assignments = [f"{shlex.quote(key)}={shlex.quote(value)}" for key, value in env.items()]
+        shown = " ".join([*assignments, shlex.join(parsed.command)])
         refusal = self._refusal([shown]) or _user_refusal(parsed.user)
         if refusal is not None:
             raise _RefusedError(refusal)
