@@ -18,7 +18,9 @@ from langchain_responses._http.config import (
 )
 from langchain_responses._http.transport import AsyncTransport, SyncTransport
 from langchain_responses.resources.conversations import AsyncConversations, Conversations
+from langchain_responses.resources.files import AsyncFiles, Files
 from langchain_responses.resources.responses import AsyncResponses, Responses
+from langchain_responses.resources.vector_stores import AsyncVectorStores, VectorStores
 
 __all__ = ["AsyncResponsesClient", "ClientSettings", "ResponsesClient"]
 
@@ -108,6 +110,8 @@ class ResponsesClient(_ClientSettings):
         self._transport = SyncTransport(self.config, http_client)
         self.responses = Responses(self._transport)
         self.conversations = Conversations(self._transport)
+        self.files = Files(self._transport)
+        self.vector_stores = VectorStores(self._transport)
 
     def close(self) -> None:
         """Close the connection pool (not a user-supplied ``http_client``)."""
@@ -135,6 +139,8 @@ class AsyncResponsesClient(_ClientSettings):
         self._transport = AsyncTransport(self.config, http_client)
         self.responses = AsyncResponses(self._transport)
         self.conversations = AsyncConversations(self._transport)
+        self.files = AsyncFiles(self._transport)
+        self.vector_stores = AsyncVectorStores(self._transport)
 
     async def aclose(self) -> None:
         """Close the connection pool (not a user-supplied ``http_client``)."""

@@ -32,6 +32,12 @@ def events(count: int) -> list[dict[str, object]]:
     return [{"type": "response.output_text.delta", "delta": f"d{i}"} for i in range(count)]
 
 
+def drain(response: httpx.Response, into: list[bytes]) -> None:
+    """Read the raw body into `into`, piece by piece, until the end or an error."""
+    for piece in response.iter_raw():
+        into.append(piece)
+
+
 # --------------------------------------------------------------------------- plain replies
 
 
@@ -120,7 +126,9 @@ def test_failing_handler_is_an_error() -> None:
 
 
 def test_error_reply_has_the_openai_shape(server: ScriptedServer, client: httpx.Client) -> None:
-    server.enqueue(Reply.error(429, "slow down", code="rate_limit_exceeded", headers={"retry-after": "1"}))
+    server.enqueue(
+        Reply.error(429, "slow down", code="rate_limit_exceeded", headers={"retry-after": "1"})
+    )
 
     response = client.post("/responses")
 
@@ -241,8 +249,7 @@ def test_close_after_chunks_breaks_the_stream(server: ScriptedServer, client: ht
     received: list[bytes] = []
 
     with client.stream("POST", "/responses") as response, pytest.raises(httpx.RemoteProtocolError):
-        for piece in response.iter_raw():
-            received.append(piece)
+        drain(response, received)
 
     assert b"".join(received) == b"".join(sse_body(events(5))[:2])
 
@@ -279,8 +286,7 @@ def test_stall_triggers_the_read_timeout(server: ScriptedServer, client: httpx.C
         client.stream("POST", "/responses", timeout=httpx.Timeout(2.0, read=0.2)) as response,
         pytest.raises(httpx.ReadTimeout),
     ):
-        for piece in response.iter_raw():
-            received.append(piece)
+        drain(response, received)
 
     assert received == sse_body(events(3))[:1]
     assert 0.2 <= time.monotonic() - started < 1.5
@@ -337,9 +343,7 @@ def test_client_closing_a_stream_early_is_recorded(
     assert event.at >= server.requests[0].arrived_at
 
 
-def test_a_finished_response_is_no_disconnect(
-    server: ScriptedServer, client: httpx.Client
-) -> None:
+def test_a_finished_response_is_no_disconnect(server: ScriptedServer, client: httpx.Client) -> None:
     server.enqueue(Reply.sse(events(2)))
 
     client.post("/responses")
@@ -392,8 +396,10 @@ def test_sse_event_encoding() -> None:
 
 
 def test_sse_body_numbers_events() -> None:
-    chunks = sse_body([{"type": "a"}, {"type": "b", "sequence_number": 9}, ": ping\n\n", b"x"],
-                      sequence_numbers=True)
+    chunks = sse_body(
+        [{"type": "a"}, {"type": "b", "sequence_number": 9}, ": ping\n\n", b"x"],
+        sequence_numbers=True,
+    )
 
     assert chunks == [
         b'event: a\ndata: {"type":"a","sequence_number":0}\n\n',

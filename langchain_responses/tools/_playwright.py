@@ -264,11 +264,13 @@ class PlaywrightComputer(_BrowserComputer["Page"]):
 
     def close(self) -> None:
         """Close the browser and stop Playwright (safe to call twice)."""
-        if self._browser is not None:
-            self._browser.close()
-        if self._playwright is not None:
-            self._playwright.stop()
-        self._browser = self._playwright = self._page = None
+        try:
+            if self._browser is not None:
+                self._browser.close()
+        finally:
+            if self._playwright is not None:
+                self._playwright.stop()
+            self._browser = self._playwright = self._page = None
 
     def _run(self, ops: list[_Op]) -> Any:
         result = None
@@ -359,11 +361,13 @@ class AsyncPlaywrightComputer(_BrowserComputer["AsyncPage"]):
 
     async def close(self) -> None:
         """Close the browser and stop Playwright (safe to call twice)."""
-        if self._browser is not None:
-            await self._browser.close()
-        if self._playwright is not None:
-            await self._playwright.stop()
-        self._browser = self._playwright = self._page = None
+        try:
+            if self._browser is not None:
+                await self._browser.close()
+        finally:
+            if self._playwright is not None:
+                await self._playwright.stop()
+            self._browser = self._playwright = self._page = None
 
     async def _run(self, ops: list[_Op]) -> Any:
         result = None

@@ -93,10 +93,14 @@ class Hunk:
     def label(self) -> str:
         first = next((text for op, text in self.lines if op != "+"), None)
         if first is not None:
-            return f"hunk {self.number} (first context line '{first}')"
+            return f"hunk {self.number} (first context line '{_clip(first)}')"
         if self.anchors:
-            return f"hunk {self.number} (@@ {self.anchors[0]})"
-        return f"hunk {self.number} (insertion of '{self.lines[0][1]}')"
+            return f"hunk {self.number} (@@ {_clip(self.anchors[0])})"
+        return f"hunk {self.number} (insertion of '{_clip(self.lines[0][1])}')"
+
+
+def _clip(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -394,7 +398,8 @@ class _Locator:
             where = "at the end of the file (the hunk ends with *** End of File)"
         else:
             where = f"after line {self.cursor}" if self.cursor else "in the file"
-        shown = old[:_MAX_SHOWN_LINES] + (["..."] if len(old) > _MAX_SHOWN_LINES else [])
+        shown = [_clip(line, 300) for line in old[:_MAX_SHOWN_LINES]]
+        shown += ["..."] if len(old) > _MAX_SHOWN_LINES else []
         reason = (
             f"these {len(old)} line(s) were not found {where}, even ignoring whitespace "
             "and Unicode punctuation:\n" + "\n".join(shown)

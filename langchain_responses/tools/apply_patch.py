@@ -8,6 +8,10 @@ is accepted only inside the root); ``..``, drive letters, UNC paths, NUL bytes a
 lead outside the root are refused. Symlinks inside the root are followed when reading and
 writing; ``delete_file`` on a symlink removes the link. The root is assumed not to be changed
 by an adversary while a call runs. Matching rules: `langchain_responses.tools._v4a`.
+
+``apply``/``apply_operations`` use `DIFF_RULES` (openai-agents: no final newline is added,
+create_file and moves never replace an existing file); ``apply_envelope`` uses `ENVELOPE_RULES`
+(codex: files end with a newline, Add File and Move to overwrite). Both are constructor options.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from langchain_responses.tools._patch_envelope import (
 from langchain_responses.tools._v4a import (
     DIFF_RULES,
     ENVELOPE_RULES,
+    HunkMismatchError,
     PatchApplyError,
     PatchRules,
     PatchSyntaxError,
@@ -42,6 +47,7 @@ __all__ = [
     "ENVELOPE_RULES",
     "ApplyPatchEditor",
     "FileOperation",
+    "HunkMismatchError",
     "PatchApplyError",
     "PatchInvocation",
     "PatchResult",

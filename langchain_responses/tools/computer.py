@@ -25,6 +25,7 @@ from langchain_responses.tools._playwright import (
 )
 
 __all__ = [
+    "Acknowledge",
     "AsyncComputer",
     "AsyncPlaywrightComputer",
     "Computer",
@@ -200,10 +201,8 @@ class _Plan:
     caller: Mapping[str, Any] | None = None
 
     def to_output(self, screenshot: str) -> dict[str, Any]:
-        if not self.call_id:
-            raise ValueError("run_computer_call needs a computer_call item with a call_id")
         return to_computer_call_output(
-            self.call_id,
+            self.call_id or "",
             screenshot,
             acknowledged_safety_checks=self.acknowledged,
             caller=self.caller,
@@ -236,7 +235,7 @@ def run_computer_call(
     acknowledge: Acknowledge | None = None,
 ) -> dict[str, Any]:
     """Run a ``computer_call`` item and return its ``computer_call_output`` item."""
-    plan = _plan(call, acknowledge)
+    plan = _plan(call, acknowledge, need_call_id=True)
     return plan.to_output(_execute(computer, plan.steps))
 
 
@@ -247,7 +246,7 @@ async def arun_computer_call(
     acknowledge: Acknowledge | None = None,
 ) -> dict[str, Any]:
     """Async twin of :func:`run_computer_call`."""
-    plan = _plan(call, acknowledge)
+    plan = _plan(call, acknowledge, need_call_id=True)
     return plan.to_output(await _aexecute(computer, plan.steps))
 
 
@@ -296,19 +295,30 @@ def _screenshot(result: object) -> str:
     return result
 
 
-def _plan(call: ComputerCall, acknowledge: Acknowledge | None) -> _Plan:
+def _plan(
+    call: ComputerCall, acknowledge: Acknowledge | None, *, need_call_id: bool = False
+) -> _Plan:
     """Parse the call and settle its safety checks before anything runs."""
+    item, actions = _split(call)
+    call_id = item.get("call_id")
+    if need_call_id and not call_id:
+        raise ValueError("run_computer_call needs a computer_call item with a call_id")
+    steps = _steps(actions)
+    return _Plan(steps, call_id, _acknowledged(item, acknowledge), item.get("caller"))
+
+
+def _split(call: ComputerCall) -> tuple[Mapping[str, Any], Sequence[Mapping[str, Any] | BaseModel]]:
+    """The call item (empty for bare actions) and its actions; ``actions`` wins over ``action``."""
     if isinstance(call, BaseModel):
         call = call.model_dump(mode="json", by_alias=True, exclude_none=True)
     if not isinstance(call, Mapping):
-        return _Plan(_steps(call))
-    if "actions" not in call and "action" not in call:
-        return _Plan(_steps([call]))
+        return {}, call
+    if "actions" not in call and "action" not in call and call.get("type") != "computer_call":
+        return {}, [call]
     actions = call.get("actions") or ([call["action"]] if call.get("action") else [])
     if not actions:
         raise ValueError(f"computer_call {call.get('call_id')!r} has no actions")
-    acknowledged = _acknowledged(call, acknowledge)
-    return _Plan(_steps(actions), call.get("call_id"), acknowledged, call.get("caller"))
+    return call, actions
 
 
 def _acknowledged(

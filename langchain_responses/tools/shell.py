@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import getpass
 import json
+import logging
 import os
 import shlex
 import shutil
@@ -22,7 +23,7 @@ import time
 from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal, TypedDict, TypeVar
+from typing import IO, Any, Literal, TypedDict, TypeVar, cast
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
@@ -39,6 +40,8 @@ __all__ = [
     "to_shell_call_output",
 ]
 
+logger = logging.getLogger(__name__)
+
 _TIMEOUT_EXIT = 124  # local_shell timeouts, as timeout(1) reports them
 _DRAIN_TIMEOUT_S = 2.0  # after a kill, grandchildren that left the group may hold the pipes
 _CHUNK = 1 << 16
@@ -53,7 +56,7 @@ _HOW_TO_ALLOW = (
     "(True approves; False or a reason string refuses)."
 )
 
-ApprovalPolicy = Callable[[str], "bool | str"]
+ApprovalPolicy = Callable[[str], bool | str]
 """Decides one command line: ``True`` runs it; ``False`` or a reason string refuses it."""
 
 _T = TypeVar("_T")
@@ -125,8 +128,9 @@ def _has_shell_syntax(command: str) -> bool:
     for char in chars:
         if quote == "'":
             quote = "" if char == "'" else quote
-        elif char == "\\" and next(chars, None) is None:
-            return True  # a trailing backslash escapes nothing
+        elif char == "\\":
+            if next(chars, None) is None:
+                return True  # a trailing backslash escapes nothing
         elif quote == '"':
             if char in "$`":
                 return True
@@ -247,8 +251,9 @@ class ShellExecutor:
         timeout_s = self._timeout_s(parsed.timeout_ms)
         outputs: list[ShellOutput] = []
         shell = shutil.which("bash") or "/bin/sh"
+        cwd = None if self.cwd is None else os.fspath(self.cwd)
         for command in parsed.commands:
-            finished = yield _Spawn((shell, "-c", command), self._cwd(), self._env(), timeout_s)
+            finished = yield _Spawn((shell, "-c", command), cwd, self._env(), timeout_s)
             outputs.append(finished.to_shell_output())
             if finished.returncode is None:
                 break
@@ -283,6 +288,7 @@ class ShellExecutor:
     def _refusal(self, commands: Sequence[str]) -> str | None:
         """Why the call must not run, or ``None``: every command is approved before any runs."""
         if self.approve is None:
+            logger.warning("ShellExecutor refused a command: no approval policy is set")
             return f"shell command not run: no approval policy is set. {_HOW_TO_ALLOW}"
         reasons = []
         for command in commands:
@@ -295,9 +301,6 @@ class ShellExecutor:
     def _timeout_s(self, requested_ms: int | None) -> float:
         """The model's timeout (0 or none: the executor's default), capped by ``max_timeout_ms``."""
         return min(requested_ms or self.timeout_ms, self.max_timeout_ms) / 1000
-
-    def _cwd(self) -> str | None:
-        return None if self.cwd is None else os.fspath(self.cwd)
 
     def _env(self) -> dict[str, str]:
         if self.env is not None:
@@ -332,7 +335,7 @@ class ShellExecutor:
             return _not_started(exc, started)
         out, err = _Capture(self.capture_limit_bytes), _Capture(self.capture_limit_bytes)
         readers = [
-            threading.Thread(target=_pump, args=(pipe, capture), daemon=True)
+            threading.Thread(target=capture.drain, args=(pipe,), daemon=True)
             for pipe, capture in ((process.stdout, out), (process.stderr, err))
         ]
         for reader in readers:
@@ -359,7 +362,7 @@ class ShellExecutor:
             return _not_started(exc, started)
         out, err = _Capture(self.capture_limit_bytes), _Capture(self.capture_limit_bytes)
         pumps = [
-            asyncio.ensure_future(_apump(stream, capture))
+            asyncio.ensure_future(capture.adrain(stream))
             for stream, capture in ((process.stdout, out), (process.stderr, err))
         ]
         returncode = await _await(process, request.timeout_s)
@@ -416,26 +419,22 @@ class _Capture:
         self.data += chunk[:room]
         self.dropped += max(len(chunk) - room, 0)
 
+    def drain(self, pipe: IO[bytes] | None) -> None:
+        """Read ``pipe`` to its end (in a thread), then close it."""
+        with cast(IO[bytes], pipe) as stream:  # a PIPE is never None
+            while chunk := stream.read(_CHUNK):
+                self.add(chunk)
+
+    async def adrain(self, stream: asyncio.StreamReader | None) -> None:
+        """Async twin of :meth:`drain`."""
+        while chunk := await cast(asyncio.StreamReader, stream).read(_CHUNK):
+            self.add(chunk)
+
     def text(self) -> str:
         text = self.data.decode("utf-8", errors="replace")
         if self.dropped:
             text += f"\n[... {self.dropped} more bytes were not captured ...]"
         return text
-
-
-def _pump(pipe: IO[bytes] | None, capture: _Capture) -> None:
-    if pipe is None:
-        return
-    with pipe:
-        while chunk := pipe.read(_CHUNK):
-            capture.add(chunk)
-
-
-async def _apump(stream: asyncio.StreamReader | None, capture: _Capture) -> None:
-    if stream is None:
-        return
-    while chunk := await stream.read(_CHUNK):
-        capture.add(chunk)
 
 
 def _wait(process: subprocess.Popen[bytes], timeout_s: float) -> int | None:

@@ -169,7 +169,7 @@ def replay_replies(recording: Recording, *, pieces: int = 4) -> list[Reply]:
 
 
 def replay(server: ScriptedServer, recording: Recording, *, pieces: int = 4) -> None:
-    """Queue `recording`'s responses on `server`: the n-th request gets the n-th response."""
+    """Queue `recording`'s responses on `server` (same as `server.replay(recording)`)."""
     server.enqueue(*replay_replies(recording, pieces=pieces))
 
 

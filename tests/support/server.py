@@ -21,7 +21,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Coroutine, Sequence
 from types import TracebackType
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from tests.support.http1 import (
@@ -43,6 +43,9 @@ from tests.support.script import (
     sse_body,
     sse_event,
 )
+
+if TYPE_CHECKING:
+    from tests.support.recordings import Recording
 
 __all__ = [
     "NO_JSON",
@@ -188,6 +191,12 @@ class ScriptedServer:
         """Queue replies (or handlers) to answer the next requests, in order."""
         with self._changed:
             self._queue.extend(replies)
+
+    def replay(self, recording: Recording, *, pieces: int = 4) -> None:
+        """Queue a recording's responses: the n-th request gets the n-th recorded response."""
+        from tests.support.recordings import replay_replies
+
+        self.enqueue(*replay_replies(recording, pieces=pieces))
 
     @property
     def pending(self) -> int:

@@ -9,6 +9,7 @@ union the errors of each plausible alternative.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -49,6 +50,7 @@ SPEC_URI = "urn:langchain-responses-tests:openapi"
 CACHE_ENV_VAR = "LANGCHAIN_RESPONSES_TEST_CACHE"
 _MAX_MESSAGE = 240
 _MAX_ALTERNATIVES = 4
+_MAX_REPR = 60
 
 Json = Any
 
@@ -92,6 +94,7 @@ def raw_spec() -> dict[str, Json]:
         with path.open("rb") as stream:
             loaded = yaml.load(stream, Loader=_JsonLoader)
         _write_atomically(cached, json.dumps(loaded))
+        _remove_stale(cached)
     return loaded
 
 
@@ -106,6 +109,14 @@ def _write_atomically(target: Path, text: str) -> None:
         Path(tmp.name).replace(target)
     except OSError:
         return
+
+
+def _remove_stale(current: Path) -> None:
+    """Drop caches of earlier versions of the spec file."""
+    for stale in current.parent.glob("openapi-*.json"):
+        if stale != current:
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
 
 @functools.cache
@@ -210,8 +221,13 @@ def validate_schema(name: str, instance: Json, *, closed: bool = True) -> None:
 
 def _errors(pointer: str, instance: Json, closed: bool) -> list[str]:
     found = _validator(pointer, closed).iter_errors(instance)
-    ordered = sorted(found, key=lambda error: [str(part) for part in error.absolute_path])
+    ordered = sorted(found, key=lambda error: _sort_key(error.absolute_path))
     return [line for error in ordered for line in _describe(error, depth=0)]
+
+
+def _sort_key(path: Sequence[str | int] | Any) -> list[tuple[int, int, str]]:
+    """Order errors by instance path, array indexes numerically."""
+    return [(0, part, "") if isinstance(part, int) else (1, 0, str(part)) for part in path]
 
 
 def _describe(error: ValidationError, depth: int) -> list[str]:
@@ -219,7 +235,7 @@ def _describe(error: ValidationError, depth: int) -> list[str]:
     indent = "  " * depth
     where = f"{indent}- {_json_path(error.absolute_path)}: "
     if not error.context:
-        return [where + _clip(error.message)]
+        return [where + _message(error)]
     alternatives: dict[int, list[ValidationError]] = {}
     for sub in error.context:
         alternatives.setdefault(int(sub.relative_schema_path[0]), []).append(sub)
@@ -266,6 +282,22 @@ def _json_path(parts: Sequence[str | int] | Any) -> str:
     for part in parts:
         path += f"[{part}]" if isinstance(part, int) else f".{part}"
     return path
+
+
+def _message(error: ValidationError) -> str:
+    """The jsonschema message, with a long leading repr of the instance summarised."""
+    shown = repr(error.instance)
+    if len(shown) > _MAX_REPR and error.message.startswith(shown):
+        return _clip(_summary(error.instance) + error.message[len(shown) :])
+    return _clip(error.message)
+
+
+def _summary(instance: Json) -> str:
+    if isinstance(instance, list):
+        return f"<array of {len(instance)} items>"
+    if isinstance(instance, dict):
+        return f"<object with keys {_clip(repr(sorted(instance)), _MAX_REPR)}>"
+    return _clip(repr(instance), _MAX_REPR)
 
 
 def _json_type(instance: Json) -> str:

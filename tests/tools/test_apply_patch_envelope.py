@@ -71,7 +71,10 @@ def test_add_delete_and_update_with_move_and_anchor_parse():
         FileOperation("create_file", "path/add.py", "+abc\n+def"),
         FileOperation("delete_file", "path/delete.py"),
         FileOperation(
-            "update_file", "path/update.py", "@@ def f():\n-    pass\n+    return 123", "path/update2.py"
+            "update_file",
+            "path/update.py",
+            "@@ def f():\n-    pass\n+    return 123",
+            "path/update2.py",
         ),
     ]
 
@@ -139,7 +142,15 @@ def test_stacked_anchors_are_accepted_in_envelopes():
 
 
 def test_absolute_and_relative_paths_are_kept_as_written():
-    text = wrap("*** Add File: relative-add.py", "+c", "*** Delete File: /abs/d.py", "*** Update File: /abs/u.py", "@@", "-old", "+new")
+    text = wrap(
+        "*** Add File: relative-add.py",
+        "+c",
+        "*** Delete File: /abs/d.py",
+        "*** Update File: /abs/u.py",
+        "@@",
+        "-old",
+        "+new",
+    )
     assert [op.path for op in parse_envelope(text)] == ["relative-add.py", "/abs/d.py", "/abs/u.py"]
 
 
@@ -191,9 +202,9 @@ def test_update_with_only_a_move_has_no_hunk():
 
 
 def test_streaming_keeps_partial_add_content():
-    assert parse_envelope("*** Begin Patch\n*** Add File: src/hello.txt\n+hello\n+wor", mode="streaming") == [
-        FileOperation("create_file", "src/hello.txt", "+hello\n+wor")
-    ]
+    assert parse_envelope(
+        "*** Begin Patch\n*** Add File: src/hello.txt\n+hello\n+wor", mode="streaming"
+    ) == [FileOperation("create_file", "src/hello.txt", "+hello\n+wor")]
 
 
 def test_streaming_parses_an_unfinished_update_with_move():

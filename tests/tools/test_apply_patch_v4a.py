@@ -213,7 +213,9 @@ def test_end_of_file_context_is_strict_with_a_hint_when_it_appears_elsewhere():
 def test_fully_stripped_match_applies_and_is_noted():
     result = apply_update("    alpha  \n", lines("@@", "-alpha", "+beta"))
     assert result.text == "beta\n"
-    assert result.notes == ("hunk 1 (first context line 'alpha') matched only after ignoring whitespace",)
+    assert result.notes == (
+        "hunk 1 (first context line 'alpha') matched only after ignoring whitespace",
+    )
 
 
 def test_hunks_out_of_file_order_are_rejected_with_an_order_hint():
@@ -249,7 +251,9 @@ def test_seek_pattern_longer_than_input_is_a_clean_mismatch():
 
 def test_unicode_dash_in_file_matches_ascii_patch():
     text = "import asyncio  # local import \u2013 avoids top\u2011level dep\n"
-    diff = lines("@@", "-import asyncio  # local import - avoids top-level dep", "+import asyncio  # HELLO")
+    diff = lines(
+        "@@", "-import asyncio  # local import - avoids top-level dep", "+import asyncio  # HELLO"
+    )
     assert apply(text, diff) == "import asyncio  # HELLO\n"
 
 
@@ -418,7 +422,7 @@ def test_empty_diff_has_no_hunks():
 def test_mismatch_message_names_hunk_number_first_context_line_and_lines():
     text = "def greet():\n    print('hello')\n"
     diff = lines("@@", " def greet():", "-    print('hi')", "+    print('hey')")
-    diff += "\n@@\n     print(\"x\")\n+y"
+    diff += '\n@@\n     print("x")\n+y'
     with pytest.raises(PatchApplyError) as excinfo:
         apply(text, diff)
     assert str(excinfo.value) == (
@@ -438,6 +442,14 @@ def test_mismatch_in_a_later_hunk_reports_its_number_and_position():
     assert excinfo.value.hunk.number == 2
 
 
+def test_very_long_lines_are_clipped_in_messages():
+    long_line = "x" * 5000
+    with pytest.raises(HunkMismatchError) as excinfo:
+        apply("a\n", lines("@@", " " + long_line, "+y"))
+    assert len(str(excinfo.value)) < 800
+    assert "'" + "x" * 117 + "...'" in str(excinfo.value)
+
+
 def test_split_lines_keeps_endings():
     assert split_lines("a\r\nb\nc") == [("a", "\r\n"), ("b", "\n"), ("c", "")]
     assert split_lines("") == []
@@ -454,16 +466,26 @@ def test_split_lines_keeps_endings():
             lines("@@", " foo", "-bar", "+BAR", "@@", " baz", "-qux", "+QUX"),
             "@@ -1,4 +1,4 @@\n foo\n-bar\n+BAR\n baz\n-qux\n+QUX\n",
         ),
-        ("foo\nbar\nbaz\n", lines("@@", "-foo", "+FOO", " bar"), "@@ -1,2 +1,2 @@\n-foo\n+FOO\n bar\n"),
+        (
+            "foo\nbar\nbaz\n",
+            lines("@@", "-foo", "+FOO", " bar"),
+            "@@ -1,2 +1,2 @@\n-foo\n+FOO\n bar\n",
+        ),
         (
             "foo\nbar\nbaz\n",
             lines("@@", " foo", " bar", "-baz", "+BAZ"),
             "@@ -2,2 +2,2 @@\n bar\n-baz\n+BAZ\n",
         ),
-        ("foo\nbar\nbaz\n", lines("@@", "+quux", "*** End of File"), "@@ -3 +3,2 @@\n baz\n+quux\n"),
+        (
+            "foo\nbar\nbaz\n",
+            lines("@@", "+quux", "*** End of File"),
+            "@@ -3 +3,2 @@\n baz\n+quux\n",
+        ),
         (
             "a\nb\nc\nd\ne\nf\n",
-            lines("@@", " a", "-b", "+B", "@@", " d", "-e", "+E", "@@", " f", "+g", "*** End of File"),
+            lines(
+                "@@", " a", "-b", "+B", "@@", " d", "-e", "+E", "@@", " f", "+g", "*** End of File"
+            ),
             "@@ -1,6 +1,7 @@\n a\n-b\n+B\n c\n d\n-e\n+E\n f\n+g\n",
         ),
     ],
@@ -506,8 +528,8 @@ def join(items: list[str], eol: str, final: bool) -> str:
 def test_property_generated_diff_reproduces_the_edited_file(old, edits, context, eol, final):
     assume(final or not old or old[-1] != "")  # "a\n" + "" is the same text as "a\n"
     new = list(old)
-    for at, remove, insert in edits:
-        at = min(at, len(new))
+    for position, remove, insert in edits:
+        at = min(position, len(new))
         fresh = dict.fromkeys(line for line in insert if line not in new and line not in old)
         new[at : at + remove] = list(fresh)
     diff = make_diff(old, new, context, eol)
@@ -524,7 +546,9 @@ def test_property_generated_diff_reproduces_the_edited_file(old, edits, context,
     eol=st.sampled_from(["\n", "\r\n"]),
     final=st.booleans(),
 )
-def test_property_whole_file_hunk_reproduces_any_edit_even_with_repeated_lines(old, new, eol, final):
+def test_property_whole_file_hunk_reproduces_any_edit_even_with_repeated_lines(
+    old, new, eol, final
+):
     assume(final or old[-1] != "")  # "a\n" + "" is the same text as "a\n"
     diff = make_diff(old, new, max(len(old), len(new)) + 1, eol)
     if not diff:

@@ -189,6 +189,7 @@ def test_pydantic_items_are_accepted() -> None:
         ({"type": "teleport"}, "unknown computer action type 'teleport'"),
         ({"type": "click", "y": 1}, "needs 'x'"),
         ({"type": "computer_call", "call_id": "c1", "actions": []}, "has no actions"),
+        ({"type": "computer_call", "call_id": "c1"}, "has no actions"),
     ],
 )
 def test_malformed_actions_raise(call: dict[str, Any], message: str) -> None:
@@ -225,9 +226,13 @@ def test_run_computer_call_builds_the_output_item() -> None:
     }
 
 
-def test_run_computer_call_needs_a_call_id() -> None:
+def test_run_computer_call_needs_a_call_id_before_running() -> None:
+    fake = FakeComputer()
     with pytest.raises(ValueError, match="call_id"):
-        run_computer_call(FakeComputer(), {"type": "computer_call", "action": {"type": "wait"}})
+        run_computer_call(fake, {"type": "computer_call", "action": {"type": "wait"}})
+    with pytest.raises(ValueError, match="call_id"):
+        run_computer_call(fake, [{"type": "wait"}])  # type: ignore[arg-type]
+    assert fake.calls == []
 
 
 def test_to_computer_call_output_echoes_acknowledged_checks() -> None:

@@ -1,0 +1,398 @@
+"""``ChatResponses``: a LangChain chat model over the Responses API (/v1/responses).
+
+Fields and thin ``_generate`` / ``_agenerate`` / ``_stream`` / ``_astream`` shells; translation
+lives in ``convert/``, stream handling in ``stream/``, HTTP in the client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from typing import Any, Literal
+
+import httpx
+from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
+from langchain_core.language_models import LangSmithParams, LanguageModelInput
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from langchain_core.runnables import Runnable
+from langchain_core.utils import from_env, secret_from_env
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+
+from langchain_responses import errors
+from langchain_responses._wire.response import Response
+from langchain_responses.client import AsyncResponsesClient, ResponsesClient
+from langchain_responses.convert import blocks as _blocks  # noqa: F401 - registers translator
+from langchain_responses.convert.output import to_ai_message
+from langchain_responses.convert.params import CHAT_ONLY_PARAMS, check_chat_only, request_body
+from langchain_responses.convert.structured import Method, structured_runnable
+from langchain_responses.convert.tools import to_bound_tool, to_tool_choice
+from langchain_responses.stream.run import ChatStream, apply_stop, is_pending
+
+_OPTION_KEYS = ("extra_headers", "extra_query", "timeout", "max_retries")
+_TOKEN_COUNT_KEYS = frozenset(
+    {
+        "model",
+        "input",
+        "instructions",
+        "previous_response_id",
+        "conversation",
+        "tools",
+        "tool_choice",
+        "parallel_tool_calls",
+        "reasoning",
+        "text",
+        "truncation",
+    }
+)
+
+
+class ChatResponses(BaseChatModel):
+    """Chat model for the OpenAI Responses API and every server that speaks it.
+
+    Setup: ``pip install langchain-responses``; ``OPENAI_API_KEY`` (and optionally
+    ``OPENAI_BASE_URL``) in the environment. See the docs for every option.
+    """
+
+    model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
+
+    model_name: str = Field(default="gpt-4.1-mini", alias="model")
+    api_key: SecretStr | None = Field(
+        default_factory=secret_from_env("OPENAI_API_KEY", default=None), alias="openai_api_key"
+    )
+    base_url: str | None = Field(
+        default_factory=from_env("OPENAI_BASE_URL", default=None), alias="openai_api_base"
+    )
+    organization: str | None = Field(
+        default_factory=from_env("OPENAI_ORG_ID", default=None), alias="openai_organization"
+    )
+    project: str | None = Field(default_factory=from_env("OPENAI_PROJECT_ID", default=None))
+    timeout: float | None = Field(default=600.0, alias="request_timeout")
+    """Seconds per request (connect: 5 s); ``None`` waits forever."""
+    max_retries: int = 2
+    temperature: float | None = None
+    top_p: float | None = None
+    max_tokens: int | None = Field(default=None, alias="max_output_tokens")
+    reasoning: dict[str, Any] | None = None
+    reasoning_effort: str | None = None
+    verbosity: Literal["low", "medium", "high"] | None = None
+    include: list[str] | None = None
+    store: bool | None = None
+    truncation: Literal["auto", "disabled"] | None = None
+    service_tier: str | None = None
+    prompt_cache_key: str | None = None
+    safety_identifier: str | None = None
+    parallel_tool_calls: bool | None = None
+    instructions: str | None = None
+    stop: list[str] | None = Field(default=None, alias="stop_sequences")
+    """Emulated client-side: the API has no stop sequences (text is cut, the stream ended)."""
+    logprobs: bool | None = None
+    top_logprobs: int | None = None
+    request_metadata: dict[str, str] | None = None
+    """Sent as the request's ``metadata`` (LangChain's own ``metadata`` is for tracing)."""
+    streaming: bool = False
+    stream_usage: bool = True
+    """Usage always arrives with the last chunk; kept for ChatOpenAI compatibility."""
+    background: bool = False
+    """Run in the background and poll (or stream, resuming after disconnects)."""
+    background_poll_interval: float = 1.0
+    use_previous_response_id: bool = False
+    """Send only the messages after the last AI response, chained by ``previous_response_id``."""
+    model_kwargs: dict[str, Any] = Field(default_factory=dict)
+    """Extra create parameters, merged into the body (validated like the rest)."""
+    extra_body: dict[str, Any] | None = None
+    """Fields sent verbatim in the body (e.g. another server's extensions)."""
+    default_headers: dict[str, str] | None = None
+    default_query: dict[str, object] | None = None
+    api_key_header: str = "authorization"
+    """``authorization`` (Bearer) or e.g. ``api-key`` for Azure."""
+    http_client: httpx.Client | None = Field(default=None, exclude=True)
+    http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
+
+    _client: ResponsesClient | None = PrivateAttr(default=None)
+    _async_client: AsyncResponsesClient | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _refuse_chat_only(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            check_chat_only(data)
+            check_chat_only(data.get("model_kwargs") or {})
+        return data
+
+    # -- LangChain plumbing -------------------------------------------------------------
+
+    @property
+    def _llm_type(self) -> str:
+        return "responses-chat"
+
+    @classmethod
+    def is_lc_serializable(cls) -> bool:
+        """Serializable with ``dumpd`` / ``load`` (the API key is masked)."""
+        return True
+
+    @classmethod
+    def get_lc_namespace(cls) -> list[str]:
+        """``["langchain_responses", "chat_models"]``."""
+        return ["langchain_responses", "chat_models"]
+
+    @property
+    def lc_secrets(self) -> dict[str, str]:
+        """Secrets are replaced by the name of their environment variable."""
+        return {"api_key": "OPENAI_API_KEY"}
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_name": self.model_name, **self._settings()}
+
+    def _get_ls_params(self, stop: list[str] | None = None, **kwargs: Any) -> LangSmithParams:
+        params = LangSmithParams(
+            ls_provider="openai",
+            ls_model_name=str(kwargs.get("model") or self.model_name),
+            ls_model_type="chat",
+        )
+        temperature = kwargs.get("temperature", self.temperature)
+        if temperature is not None:
+            params["ls_temperature"] = temperature
+        max_tokens = kwargs.get("max_tokens", self.max_tokens)
+        if max_tokens is not None:
+            params["ls_max_tokens"] = max_tokens
+        if stop or self.stop:
+            params["ls_stop"] = stop or self.stop
+        return params
+
+    # -- clients --------------------------------------------------------------------------
+
+    def _client_settings(self) -> dict[str, Any]:
+        return {
+            "api_key": self.api_key.get_secret_value() if self.api_key else None,
+            "base_url": self.base_url,
+            "organization": self.organization,
+            "project": self.project,
+            "timeout": self.timeout,
+            "max_retries": self.max_retries,
+            "default_headers": self.default_headers,
+            "default_query": self.default_query,
+            "api_key_header": self.api_key_header,
+        }
+
+    @property
+    def client(self) -> ResponsesClient:
+        """The sync client (created on first use, then reused: one connection pool)."""
+        if self._client is None:
+            self._client = ResponsesClient(http_client=self.http_client, **self._client_settings())
+        return self._client
+
+    @property
+    def async_client(self) -> AsyncResponsesClient:
+        """The async client (created on first use, then reused)."""
+        if self._async_client is None:
+            self._async_client = AsyncResponsesClient(
+                http_client=self.http_async_client, **self._client_settings()
+            )
+        return self._async_client
+
+    # -- requests -------------------------------------------------------------------------
+
+    def _settings(self) -> dict[str, Any]:
+        settings = {
+            "model": self.model_name,
+            "temperature": self.temperature,
+            "top_p": self.top_p,
+            "max_tokens": self.max_tokens,
+            "reasoning": self.reasoning,
+            "reasoning_effort": self.reasoning_effort,
+            "verbosity": self.verbosity,
+            "include": self.include,
+            "store": self.store,
+            "truncation": self.truncation,
+            "service_tier": self.service_tier,
+            "prompt_cache_key": self.prompt_cache_key,
+            "safety_identifier": self.safety_identifier,
+            "parallel_tool_calls": self.parallel_tool_calls,
+            "instructions": self.instructions,
+            "logprobs": self.logprobs,
+            "top_logprobs": self.top_logprobs,
+            "request_metadata": self.request_metadata,
+            "background": self.background or None,
+            "use_previous_response_id": self.use_previous_response_id,
+        }
+        return {**settings, **self.model_kwargs}
+
+    def _prepare(
+        self, messages: list[BaseMessage], kwargs: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(create params, per-call options) for one call."""
+        call = dict(kwargs)
+        options = {key: call.pop(key) for key in _OPTION_KEYS if key in call}
+        extra = {**(self.extra_body or {}), **(call.pop("extra_body", None) or {})}
+        if extra:
+            options["extra_body"] = extra
+        call.pop("stop", None)
+        body = request_body({**self._settings(), **call}, messages)
+        return body, options
+
+    def _stop(self, stop: list[str] | None) -> list[str]:
+        return list(stop or self.stop or [])
+
+    def _result(self, response: Response, stop: list[str]) -> ChatResult:
+        if response.status == "failed":
+            error = response.error
+            raise errors.ResponseFailedError(
+                (error.message if error else None) or "The response failed",
+                code=str(error.code) if error and error.code is not None else None,
+                response=response,
+            )
+        message = apply_stop(to_ai_message(response), stop)
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        body, options = self._prepare(messages, kwargs)
+        client = self.client.responses
+        response = client.create(**body, **options)
+        try:
+            while is_pending(response):
+                time.sleep(self.background_poll_interval)
+                response = client.retrieve(response.id, **options)
+        except BaseException:
+            if is_pending(response):
+                client.cancel(response.id)
+            raise
+        return self._result(response, self._stop(stop))
+
+    async def _agenerate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        body, options = self._prepare(messages, kwargs)
+        client = self.async_client.responses
+        response = await client.create(**body, **options)
+        try:
+            while is_pending(response):
+                await asyncio.sleep(self.background_poll_interval)
+                response = await client.retrieve(response.id, **options)
+        except BaseException:
+            if is_pending(response):
+                await asyncio.shield(client.cancel(response.id))
+            raise
+        return self._result(response, self._stop(stop))
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        body, options = self._prepare(messages, kwargs)
+        run = ChatStream(self._stop(stop))
+        stream = self.client.responses.create(stream=True, **body, **options)
+        try:
+            for event in stream:
+                for chunk in run.feed(event):
+                    if run_manager:
+                        run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                    yield chunk
+                if run.stopped:
+                    break
+            yield run.finish(stream.response)
+        finally:
+            stream.close()
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        body, options = self._prepare(messages, kwargs)
+        run = ChatStream(self._stop(stop))
+        stream = await self.async_client.responses.create(stream=True, **body, **options)
+        try:
+            async for event in stream:
+                for chunk in run.feed(event):
+                    if run_manager:
+                        await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                    yield chunk
+                if run.stopped:
+                    break
+            yield run.finish(stream.response)
+        finally:
+            await stream.close()
+
+    # -- tools, structured output, tokens -------------------------------------------------
+
+    def bind_tools(
+        self,
+        tools: Sequence[Mapping[str, Any] | type | Callable[..., Any] | Any],
+        *,
+        tool_choice: str | dict[str, Any] | bool | None = None,
+        strict: bool | None = None,
+        parallel_tool_calls: bool | None = None,
+        response_format: Any = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, AIMessage]:
+        """Bind LangChain tools, functions, pydantic models, JSON schemas and built-in tools."""
+        bound = [to_bound_tool(tool, strict=strict) for tool in tools]
+        if tool_choice is not None and tool_choice is not False:
+            to_tool_choice(tool_choice, bound)  # refuse a bad choice now, not at call time
+            kwargs["tool_choice"] = tool_choice
+        if parallel_tool_calls is not None:
+            kwargs["parallel_tool_calls"] = parallel_tool_calls
+        if response_format is not None:
+            kwargs["response_format"] = response_format
+        return super().bind(tools=bound, **kwargs)
+
+    def with_structured_output(
+        self,
+        schema: dict[str, Any] | type | None = None,
+        *,
+        method: Method = "json_schema",
+        include_raw: bool = False,
+        strict: bool | None = None,
+        **kwargs: Any,
+    ) -> Runnable[LanguageModelInput, dict[str, Any] | BaseModel]:
+        """Structured output: ``json_schema`` (strict, default), function_calling, json_mode."""
+        return structured_runnable(
+            self.bind,
+            self.bind_tools,
+            schema,
+            method=method,
+            strict=strict,
+            include_raw=include_raw,
+        )
+
+    def get_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None = None
+    ) -> int:
+        """Exact input tokens from ``POST /responses/input_tokens`` (counts tools too)."""
+        settings = {**self._settings()}
+        if tools:
+            settings["tools"] = [to_bound_tool(tool) for tool in tools]
+        body = request_body(settings, messages)
+        params = {k: v for k, v in body.items() if k in _TOKEN_COUNT_KEYS}
+        try:
+            return self.client.responses.input_tokens.count(**params)
+        except errors.NotFoundError as exc:
+            raise errors.NotFoundError(
+                f"{self.client.base_url} has no POST /responses/input_tokens endpoint, which "
+                "token counting needs (it is exact and counts tools).",
+                status=exc.status,
+                headers=exc.headers,
+                request_id=exc.request_id,
+            ) from exc
+
+
+__all__ = ["CHAT_ONLY_PARAMS", "ChatResponses"]

@@ -1,0 +1,143 @@
+"""A :class:`Response` -> an ``AIMessage`` (pure).
+
+Content is a list of blocks in the ``responses/v1`` layout langchain-openai uses: ``text`` and
+``refusal`` blocks for message parts (with the message ``id``), and every other output item as
+its raw JSON (reasoning with ``encrypted_content``, tool calls, hosted tool results, items this
+package does not know yet). Nothing is dropped, so the next turn can replay every item. Blocks
+carry an ``index`` so streamed chunks merge into exactly the same message (docs/streaming.md).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from langchain_core.messages import AIMessage, InvalidToolCall, ToolCall
+from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
+
+from langchain_responses._wire.response import Response, Usage
+from langchain_responses.convert.calls import CALL_ITEM_TYPES, to_tool_call
+
+JsonObject = dict[str, Any]
+
+MODEL_PROVIDER = "openai-responses"
+"""``response_metadata["model_provider"]``: selects our content-block translator."""
+
+_INDEXED_LISTS = ("summary", "content")
+
+
+def part_block(part: Mapping[str, Any], item: Mapping[str, Any]) -> JsonObject:
+    """The content block for one part of an assistant message."""
+    kind = part.get("type")
+    if kind == "output_text":
+        block: JsonObject = {"type": "text", **{k: v for k, v in part.items() if k != "type"}}
+    elif kind == "refusal":
+        block = dict(part)
+    else:
+        block = {"type": "non_standard", "value": dict(part)}
+    if item.get("id") is not None:
+        block["id"] = item["id"]
+    if item.get("phase") is not None:
+        block["phase"] = item["phase"]
+    return block
+
+
+def item_block(item: Mapping[str, Any], index: int) -> JsonObject:
+    """A non-message item as a block: its raw JSON, nested summary/content parts indexed."""
+    block: JsonObject = dict(item)
+    if block.get("type") == "reasoning":
+        for key in _INDEXED_LISTS:
+            parts = block.get(key)
+            if isinstance(parts, list):
+                block[key] = [
+                    {**part, "index": k} if isinstance(part, dict) else part
+                    for k, part in enumerate(parts)
+                ]
+    block["index"] = index
+    return block
+
+
+def item_blocks(item: Mapping[str, Any], counter: Iterator[int]) -> list[JsonObject]:
+    """The blocks of one output item, numbered from ``counter``."""
+    if item.get("type") == "message" and isinstance(item.get("content"), list):
+        return [{**part_block(part, item), "index": next(counter)} for part in item["content"]]
+    return [item_block(item, next(counter))]
+
+
+def to_usage(usage: Usage | None) -> UsageMetadata | None:
+    """LangChain usage: cached input tokens as ``cache_read``, reasoning tokens split out."""
+    if usage is None:
+        return None
+    inputs = InputTokenDetails(cache_read=usage.input_tokens_details.cached_tokens)
+    if usage.input_tokens_details.cache_write_tokens:
+        inputs["cache_creation"] = usage.input_tokens_details.cache_write_tokens
+    return UsageMetadata(
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        total_tokens=usage.total_tokens,
+        input_token_details=inputs,
+        output_token_details=OutputTokenDetails(
+            reasoning=usage.output_tokens_details.reasoning_tokens
+        ),
+    )
+
+
+def finish_reason(response: Response, has_tool_calls: bool) -> str | None:
+    """LangChain-style finish reason: stop, tool_calls, length, content_filter."""
+    if response.status == "incomplete":
+        reason = response.incomplete_details.reason if response.incomplete_details else None
+        return {"max_output_tokens": "length"}.get(str(reason), reason)
+    if response.status == "completed":
+        return "tool_calls" if has_tool_calls else "stop"
+    return response.status
+
+
+def to_metadata(response: Response, has_tool_calls: bool) -> JsonObject:
+    """``response_metadata``: ids, model, status and why the response ended."""
+    meta: JsonObject = {
+        "id": response.id,
+        "model_name": response.model,
+        "model_provider": MODEL_PROVIDER,
+        "status": response.status,
+        "finish_reason": finish_reason(response, has_tool_calls),
+    }
+    if response.created_at is not None:
+        meta["created_at"] = response.created_at
+    if response.service_tier is not None:
+        meta["service_tier"] = response.service_tier
+    if response.incomplete_details is not None:
+        meta["incomplete_details"] = response.incomplete_details.to_dict()
+    if response.conversation is not None:
+        meta["conversation_id"] = response.conversation.id
+    return meta
+
+
+def calls_of(items: list[JsonObject]) -> tuple[list[ToolCall], list[InvalidToolCall]]:
+    """Tool calls (and unparsable ones) for the call items the client must answer."""
+    calls: list[ToolCall] = []
+    invalid: list[InvalidToolCall] = []
+    for item in items:
+        if item.get("type") in CALL_ITEM_TYPES:
+            call = to_tool_call(item)
+            if call is not None and call.get("type") == "invalid_tool_call":
+                invalid.append(call)  # type: ignore[arg-type]
+            elif call is not None:
+                calls.append(call)  # type: ignore[arg-type]
+    return calls, invalid
+
+
+def to_ai_message(response: Response) -> AIMessage:
+    """The ``AIMessage`` for a finished response."""
+    items = [item.to_dict() for item in response.output]
+    counter = itertools.count()
+    content = [block for item in items for block in item_blocks(item, counter)]
+    calls, invalid = calls_of(items)
+    return AIMessage(
+        content=content,  # type: ignore[arg-type]
+        tool_calls=calls,
+        invalid_tool_calls=invalid,
+        usage_metadata=to_usage(response.usage),
+        response_metadata=to_metadata(response, bool(calls or invalid)),
+        id=response.id,
+    )

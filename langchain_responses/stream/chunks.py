@@ -1,0 +1,244 @@
+"""Stream events -> ``AIMessageChunk`` s (sans-I/O; shared by ``_stream`` and ``_astream``).
+
+Text, refusal, reasoning and tool-argument deltas become chunks as they arrive; everything else
+comes with the last chunk, taken from the final response (which is authoritative: real servers
+re-encrypt reasoning and may reorder items there). Chunks merge into exactly the message that
+the non-streamed conversion of the final response gives (:mod:`langchain_responses.stream.blocks`).
+Item ids are sent only at the end too, since some servers change them in the final response.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from langchain_core.messages import AIMessageChunk
+from langchain_core.messages.tool import ToolCallChunk, tool_call_chunk
+
+from langchain_responses._wire import events as ev
+from langchain_responses._wire.response import Response
+from langchain_responses.convert.calls import CALL_ITEM_TYPES, call_id_of, to_tool_call
+from langchain_responses.convert.output import (
+    calls_of,
+    item_block,
+    part_block,
+    to_metadata,
+    to_usage,
+)
+from langchain_responses.stream.blocks import merge_blocks, missing
+
+JsonObject = dict[str, Any]
+_TERMINAL = (ev.ResponseCompletedEvent, ev.ResponseIncompleteEvent, ev.ResponseFailedEvent)
+
+
+class ChunkBuilder:
+    """Feed it events; it returns the chunks to emit."""
+
+    def __init__(self) -> None:
+        self.response_id: str | None = None
+        self._next = 0
+        self._index: dict[tuple[int, int | None], int] = {}
+        self._sent: dict[int, list[JsonObject]] = defaultdict(list)
+        self._tool_index: dict[int, int] = {}
+        self._parts: set[tuple[int, str, int]] = set()
+
+    # -- public -------------------------------------------------------------------------
+
+    def feed(self, event: ev.ResponseStreamEvent) -> AIMessageChunk | None:
+        """The chunk for one event, if it carries anything to show."""
+        delta = _DELTAS.get(type(event))
+        if delta is not None:
+            return delta(self, event)
+        return self._structural(event)
+
+    def finish(self, response: Response) -> AIMessageChunk:
+        """The last chunk: whatever items were never closed, then usage and metadata."""
+        items = [item.to_dict() for item in response.output]
+        blocks: list[JsonObject] = []
+        tool_chunks: list[ToolCallChunk] = []
+        for output_index, item in enumerate(items):
+            self._close(output_index, item, blocks, tool_chunks)
+        calls, invalid = calls_of(items)
+        return AIMessageChunk(
+            content=blocks,
+            tool_call_chunks=tool_chunks,
+            usage_metadata=to_usage(response.usage),
+            response_metadata=to_metadata(response, bool(calls or invalid)),
+            id=response.id,
+            chunk_position="last",
+        )
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _chunk(
+        self, blocks: list[JsonObject], tool_chunks: list[ToolCallChunk] | None = None
+    ) -> AIMessageChunk:
+        return AIMessageChunk(
+            content=blocks,
+            tool_call_chunks=tool_chunks or [],
+            id=self.response_id,
+        )
+
+    def _emit(self, index: int, block: JsonObject) -> JsonObject:
+        self._sent[index].append(block)
+        return block
+
+    def _block_index(self, output_index: int, part: int | None = None) -> int:
+        key = (output_index, part)
+        index = self._index.get(key)
+        if index is None:
+            index = self._index[key] = self._next
+            self._next += 1
+        return index
+
+    def _structural(self, event: ev.ResponseStreamEvent) -> AIMessageChunk | None:
+        match event:
+            case (
+                ev.ResponseCreatedEvent() | ev.ResponseQueuedEvent() | ev.ResponseInProgressEvent()
+            ):
+                self.response_id = self.response_id or event.response.id
+            case ev.OutputItemAddedEvent():
+                return self._added(event.output_index, event.item.to_dict())
+            case ev.ContentPartAddedEvent():
+                return self._part_added(event)
+            case ev.ReasoningSummaryPartAddedEvent():
+                part = {**event.part.to_dict(), "text": ""}
+                return self._reasoning_part(
+                    event.output_index, "summary", event.summary_index, part
+                )
+            case ev.OutputTextAnnotationAddedEvent() if event.annotation is not None:
+                index = self._block_index(event.output_index, event.content_index)
+                block = {
+                    "type": "text",
+                    "annotations": [event.annotation.to_dict()],
+                    "index": index,
+                }
+                return self._chunk([self._emit(index, block)])
+        return None
+
+    def _added(self, output_index: int, item: JsonObject) -> AIMessageChunk | None:
+        kind = item.get("type")
+        if kind == "message":
+            return None
+        index = self._block_index(output_index)
+        if kind in {"function_call", "custom_tool_call"}:
+            return self._call_added(index, item)
+        # A placeholder keeps the blocks in output order; the item itself comes at the end.
+        head: JsonObject = {"type": kind, "index": index}
+        return self._chunk([self._emit(index, head)])
+
+    def _call_added(self, index: int, item: JsonObject) -> AIMessageChunk:
+        field = "arguments" if item["type"] == "function_call" else "input"
+        head = {
+            k: v for k, v in item.items() if k in {"type", "id", "call_id", "name", "namespace"}
+        }
+        head.update({field: "", "index": index})
+        args = "" if field == "arguments" else '{"input": "'
+        self._tool_index[index] = index
+        chunk = tool_call_chunk(
+            name=item.get("name"), args=args, id=item.get("call_id"), index=index
+        )
+        return self._chunk([self._emit(index, head)], [chunk])
+
+    def _part_added(self, event: ev.ContentPartAddedEvent) -> AIMessageChunk | None:
+        part = event.part.to_dict()
+        if part.get("type") == "reasoning_text":
+            start = {**part, "text": ""}
+            return self._reasoning_part(event.output_index, "content", event.content_index, start)
+        block = part_block({**part, **_EMPTY.get(str(part.get("type")), {})}, {})
+        if block["type"] == "non_standard":
+            return None  # an unknown part arrives whole with its item
+        index = self._block_index(event.output_index, event.content_index)
+        block = {k: v for k, v in block.items() if k in _STREAMED_PART_KEYS}
+        block["index"] = index
+        return self._chunk([self._emit(index, block)])
+
+    def _delta(self, event: Any, field: str, delta: str) -> AIMessageChunk:
+        index = self._block_index(event.output_index, event.content_index)
+        block = {"type": field, field: delta, "index": index}
+        return self._chunk([self._emit(index, block)])
+
+    def _arguments(self, output_index: int, field: str, delta: str) -> AIMessageChunk:
+        index = self._block_index(output_index)
+        kind = "function_call" if field == "arguments" else "custom_tool_call"
+        block = self._emit(index, {"type": kind, field: delta, "index": index})
+        args = delta if field == "arguments" else json.dumps(delta)[1:-1]
+        return self._chunk([block], [tool_call_chunk(args=args, index=index)])
+
+    def _reasoning(self, output_index: int, field: str, part: int, delta: str) -> AIMessageChunk:
+        return self._reasoning_part(output_index, field, part, {"text": delta})
+
+    def _reasoning_part(
+        self, output_index: int, field: str, part_index: int, part: JsonObject
+    ) -> AIMessageChunk:
+        index = self._block_index(output_index)
+        key = (index, field, part_index)
+        if key not in self._parts:
+            # LangChain drops `type` from every piece but the first: send it first.
+            self._parts.add(key)
+            part = {"type": _PART_TYPES[field], **part}
+        block = {"type": "reasoning", field: [{**part, "index": part_index}], "index": index}
+        return self._chunk([self._emit(index, block)])
+
+    def _close(
+        self,
+        output_index: int,
+        item: JsonObject,
+        blocks: list[JsonObject],
+        tool_chunks: list[ToolCallChunk],
+    ) -> None:
+        """Send what is missing of a finished item (its final blocks minus what was streamed)."""
+        if item.get("type") == "message" and isinstance(item.get("content"), list):
+            finals = [
+                (self._block_index(output_index, k), part_block(part, item))
+                for k, part in enumerate(item["content"])
+            ]
+        else:
+            index = self._block_index(output_index)
+            finals = [(index, item_block(item, index))]
+        rest: JsonObject = {}
+        for index, final in finals:
+            final["index"] = index
+            rest = missing(merge_blocks(self._sent.get(index, [])), final)
+            if rest:
+                blocks.append(self._emit(index, {"type": final["type"], **rest, "index": index}))
+        if item.get("type") in CALL_ITEM_TYPES:
+            tool_chunks.append(self._tool_tail(finals[0][0], item, rest))
+
+    def _tool_tail(self, index: int, item: JsonObject, rest: JsonObject) -> ToolCallChunk:
+        """The rest of a call's arguments (all of them when nothing was streamed)."""
+        if index not in self._tool_index:
+            call = to_tool_call(item)
+            args = json.dumps(call.get("args", {})) if call else "{}"
+            name = call.get("name") if call else None
+            return tool_call_chunk(name=name, args=args, id=call_id_of(item), index=index)
+        if item.get("type") == "custom_tool_call":
+            tail = json.dumps(rest.get("input", ""))[1:-1]
+            return tool_call_chunk(args=f'{tail}"}}', index=index)
+        return tool_call_chunk(args=rest.get("arguments", ""), index=index)
+
+
+_EMPTY: dict[str, JsonObject] = {
+    "output_text": {"text": "", "annotations": []},
+    "refusal": {"refusal": ""},
+}
+_STREAMED_PART_KEYS = frozenset({"type", "text", "annotations", "refusal"})
+_PART_TYPES = {"summary": "summary_text", "content": "reasoning_text"}
+
+_DELTAS: dict[type[Any], Callable[[ChunkBuilder, Any], AIMessageChunk]] = {
+    ev.OutputTextDeltaEvent: lambda b, e: b._delta(e, "text", e.delta),
+    ev.RefusalDeltaEvent: lambda b, e: b._delta(e, "refusal", e.delta),
+    ev.FunctionCallArgumentsDeltaEvent: lambda b, e: b._arguments(
+        e.output_index, "arguments", e.delta
+    ),
+    ev.CustomToolCallInputDeltaEvent: lambda b, e: b._arguments(e.output_index, "input", e.delta),
+    ev.ReasoningSummaryTextDeltaEvent: lambda b, e: b._reasoning(
+        e.output_index, "summary", e.summary_index, e.delta
+    ),
+    ev.ReasoningTextDeltaEvent: lambda b, e: b._reasoning(
+        e.output_index, "content", e.content_index, e.delta
+    ),
+}
+"""Delta events -> the builder method that turns them into a chunk (the hot path)."""
