@@ -135,8 +135,8 @@ class ChatResponses(BaseChatModel):
 
     @classmethod
     def get_lc_namespace(cls) -> list[str]:
-        """``["langchain_responses", "chat_models"]``."""
-        return ["langchain_responses", "chat_models"]
+        """``["langchain_responses", "chat_model"]``: the module ``load`` imports the class from."""
+        return ["langchain_responses", "chat_model"]
 
     @property
     def lc_secrets(self) -> dict[str, str]:
@@ -193,6 +193,19 @@ class ChatResponses(BaseChatModel):
                 http_client=self.http_async_client, **self._client_settings()
             )
         return self._async_client
+
+    def close(self) -> None:
+        """Close the sync client's connection pool (a user-supplied ``http_client`` stays open)."""
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    async def aclose(self) -> None:
+        """Close both clients' connection pools."""
+        self.close()
+        if self._async_client is not None:
+            await self._async_client.aclose()
+            self._async_client = None
 
     # -- requests -------------------------------------------------------------------------
 

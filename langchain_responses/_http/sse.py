@@ -27,7 +27,9 @@ class SSEDecoder:
     __slots__ = ("_buffer", "_data", "_event", "_id", "_retry")
 
     def __init__(self) -> None:
-        self._buffer = b""
+        # The unfinished line, in pieces: joining only once a line break arrives keeps a
+        # multi-megabyte event that trickles in small reads linear, not quadratic.
+        self._buffer: list[bytes] = []
         self._data: list[str] = []
         self._event: str | None = None
         self._id: str | None = None
@@ -35,15 +37,19 @@ class SSEDecoder:
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
         """Decode ``chunk`` and return every event it completed."""
-        buffer = self._buffer + chunk if self._buffer else chunk
+        held_cr = bool(self._buffer) and self._buffer[-1].endswith(b"\r")
+        if not held_cr and b"\n" not in chunk and b"\r" not in chunk:
+            self._buffer.append(chunk)
+            return []
+        buffer = b"".join((*self._buffer, chunk))
         lines = buffer.splitlines(keepends=True)
         if lines and not _ends_line(lines[-1]):
-            self._buffer = lines.pop()
+            self._buffer = [lines.pop()]
         elif lines and lines[-1].endswith(b"\r"):
             # A CR at the end of a chunk may be the first half of a CRLF: decide next time.
-            self._buffer = lines.pop()
+            self._buffer = [lines.pop()]
         else:
-            self._buffer = b""
+            self._buffer = []
         events: list[ServerSentEvent] = []
         for line in lines:
             event = self._line(line.rstrip(b"\r\n"))
@@ -55,7 +61,7 @@ class SSEDecoder:
         """End of stream: decode what is left, including an event missing its blank line."""
         events: list[ServerSentEvent] = []
         if self._buffer:
-            last, self._buffer = self._buffer, b""
+            last, self._buffer = b"".join(self._buffer), []
             event = self._line(last.rstrip(b"\r\n"))
             if event is not None:
                 events.append(event)
@@ -66,7 +72,9 @@ class SSEDecoder:
 
     def _line(self, line: bytes) -> ServerSentEvent | None:
         if not line:
-            return self._dispatch()
+            event = self._dispatch()
+            self._retry = None  # like the SDK: ``retry`` belongs to the event it came with
+            return event
         if line[0] == 0x3A:  # ":" - a comment
             return None
         name, sep, value = line.partition(b":")
@@ -83,7 +91,7 @@ class SSEDecoder:
         elif name == "id":
             if "\0" not in value:
                 self._id = value
-        elif name == "retry" and value.isdigit():
+        elif name == "retry" and value.isascii() and value.isdigit():
             self._retry = int(value)
 
     def _dispatch(self) -> ServerSentEvent | None:

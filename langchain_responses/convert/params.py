@@ -10,7 +10,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_responses.convert.messages import known_calls, to_input_items
 from langchain_responses.convert.request import check_metadata, check_ranges
 from langchain_responses.convert.schema import text_format
-from langchain_responses.convert.tools import to_request_tool, to_tool_choice
+from langchain_responses.convert.tools import CLIENT_ONLY, to_request_tool, to_tool_choice
 from langchain_responses.errors import InvalidRequestError
 
 JsonObject = dict[str, Any]
@@ -91,8 +91,9 @@ def _merge_include(body: JsonObject, settings: Mapping[str, Any]) -> None:
 
 def _tools(body: JsonObject) -> None:
     bound = body.pop("tools", None) or []
-    if bound:
-        body["tools"] = [to_request_tool(tool) for tool in bound]
+    sent = [tool for tool in bound if tool.get("type") != CLIENT_ONLY]
+    if sent:
+        body["tools"] = [to_request_tool(tool) for tool in sent]
     if body.get("tool_choice") is not None:
         body["tool_choice"] = to_tool_choice(body["tool_choice"], bound)
 

@@ -65,9 +65,12 @@ def computer_output(call: Mapping[str, Any], message: ToolMessage) -> JsonObject
     """``computer_call_output``: the screenshot taken after the actions."""
     screenshot = _screenshot(message)
     if screenshot is None:
+        failure = (
+            f" The tool failed: {text_of(message.content)}" if message.status == "error" else ""
+        )
         raise InvalidRequestError(
             f"The result of computer call {call.get('call_id')!r} has no screenshot: return an "
-            "image block, a data:image URL, or use langchain_responses' computer tool."
+            f"image block or a data:image URL (langchain_responses' ComputerTool does).{failure}"
         )
     item: JsonObject = {
         "type": "computer_call_output",

@@ -88,7 +88,8 @@ def _from_dict(tool: Mapping[str, Any], strict: bool | None) -> JsonObject:
         return _chat_function(tool, strict)
     if kind in BUILTIN_TOOL_TYPES:
         return dict(tool)
-    if kind is None and ("properties" in tool or "title" in tool or "name" in tool):
+    if kind in {None, "object"} and ("properties" in tool or "title" in tool or "name" in tool):
+        # A bare JSON schema (its own `type` is "object") or an untyped function dict.
         return convert_to_openai_tool(dict(tool), strict=strict)
     known = ", ".join(sorted(BUILTIN_TOOL_TYPES))
     raise InvalidRequestError(
@@ -97,10 +98,17 @@ def _from_dict(tool: Mapping[str, Any], strict: bool | None) -> JsonObject:
     )
 
 
+CLIENT_ONLY = "client_only"
+"""Bound-tool type of tools the client runs that the API must not see (MCP approvals)."""
+
+
 def to_bound_tool(tool: Any, *, strict: bool | None = None) -> JsonObject:
     """The form stored by ``bind_tools`` for any tool-like object."""
-    if isinstance(tool, BaseTool) and (tool.metadata or {}).get("responses_tool"):
-        return _builtin(tool.metadata["responses_tool"], tool.name)  # type: ignore[index]
+    metadata = (tool.metadata or {}) if isinstance(tool, BaseTool) else {}
+    if metadata.get(CLIENT_ONLY):
+        return {"type": CLIENT_ONLY, "name": tool.name}
+    if metadata.get("responses_tool"):
+        return _builtin(metadata["responses_tool"], tool.name)
     if isinstance(tool, WireModel):
         tool = tool.to_dict()
     if isinstance(tool, Mapping):

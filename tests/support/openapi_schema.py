@@ -14,6 +14,9 @@ The spec says `openapi: 3.1.0` (schemas are 2020-12) but keeps OpenAPI 3.0 habit
   the value (any of them may match), rejects unknown values, and reports the tried branches.
   Without the property, only branches where it is optional are tried (a message may omit
   `type`).
+- `required` names that the same schema never declares (and no sibling `allOf`/`anyOf`/`oneOf`
+  could) are dropped: they are spec defects no body can satisfy, e.g. `MCPApprovalResponse`
+  requires an undeclared `request_id` that neither the SDK nor the API knows.
 - `x-closed`: object schemas that list their `properties` reject other keys, as the API does
   ("Unknown parameter"), while the spec leaves them open. Schemas that are only parts of
   another (allOf members, union branches next to `properties`) stay open and their parent is
@@ -70,9 +73,18 @@ def _prepare(node: Json, component: str | None) -> Json:
     for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
         if isinstance(fixed.get(bound), bool) and fixed.pop(bound) and limit in fixed:
             fixed[bound] = fixed.pop(limit)
+    _drop_undeclared_required(fixed)
     if "nullable" in fixed and fixed.pop("nullable") is True:
         return {"anyOf": [fixed, {"type": "null"}]}
     return fixed
+
+
+def _drop_undeclared_required(node: dict[str, Json]) -> None:
+    props = node.get("properties")
+    required = node.get("required")
+    composed = any(key in node for key in ("allOf", "anyOf", "oneOf"))
+    if isinstance(props, dict) and isinstance(required, list) and not composed:
+        node["required"] = [name for name in required if name in props]
 
 
 # --------------------------------------------------------------------------- x-closed

@@ -71,7 +71,7 @@ CASES: list[tuple[str, Callable[[], WireModel], dict[str, Any]]] = [
             "filters": {"type": "gte", "key": "year", "value": 2024},
         },
     ),
-    ("web_search", lambda: d.web_search_tool(), {"type": "web_search"}),
+    ("web_search", d.web_search_tool, {"type": "web_search"}),
     (
         "web_search_full",
         lambda: d.web_search_tool(
@@ -115,7 +115,11 @@ CASES: list[tuple[str, Callable[[], WireModel], dict[str, Any]]] = [
     ("apply_patch", d.apply_patch_tool, {"type": "apply_patch"}),
     ("local_shell", d.local_shell_tool, {"type": "local_shell"}),
     ("shell", d.shell_tool, {"type": "shell"}),
-    ("shell_local", lambda: d.shell_tool("local"), {"type": "shell", "environment": {"type": "local"}}),
+    (
+        "shell_local",
+        lambda: d.shell_tool("local"),
+        {"type": "shell", "environment": {"type": "local"}},
+    ),
     (
         "shell_container_auto",
         lambda: d.shell_tool(
@@ -280,22 +284,27 @@ def test_dumps_to_the_documented_shape(
 ) -> None:
     tool = make()
     assert tool.to_dict() == expected
-    assert list(tool.to_dict())[0] == "type"
+    assert next(iter(tool.to_dict())) == "type"
     # What the server echoes back parses into the same model.
     assert type(_TOOL.validate_python(expected)) is type(tool)
 
 
 @pytest.mark.parametrize(("make", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_validates_against_the_spec(make: Callable[[], WireModel], expected: dict[str, Any]) -> None:
+def test_validates_against_the_spec(
+    make: Callable[[], WireModel], expected: dict[str, Any]
+) -> None:
     dumped = make().to_dict()
     assert schema_errors("Tool", dumped) == []
     validate_request("/v1/responses", "POST", {"model": "m", "input": "x", "tools": [dumped]})
 
 
 def test_every_factory_is_covered() -> None:
-    factories = {name for name in d.__all__ if name.endswith("_tool")}
-    covered = {name for name, *_ in CASES}
-    assert {f.removesuffix("_tool") for f in factories} <= covered
+    bases = [name.removesuffix("_tool") for name in d.__all__ if name.endswith("_tool")]
+    case_ids = [case_id for case_id, *_ in CASES]
+    missing = [
+        base for base in bases if not any(c == base or c.startswith(f"{base}_") for c in case_ids)
+    ]
+    assert missing == []
 
 
 BAD: list[tuple[Callable[[], object], str]] = [

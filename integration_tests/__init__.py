@@ -1,0 +1,1 @@
+"""Integration tests: ChatResponses end to end, against llmock (default) or the live API."""
