@@ -1,25 +1,67 @@
-"""langchain-responses: the OpenAI Responses API (/v1/responses) for LangChain."""
+"""langchain-responses: the OpenAI Responses API (/v1/responses) for LangChain.
 
-from langchain_responses.client import AsyncResponsesClient, ResponsesClient
-from langchain_responses.errors import (
-    APIConnectionError,
-    APIError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ContextOverflowError,
-    IncompleteStreamError,
-    InternalServerError,
-    InvalidRequestError,
-    NotFoundError,
-    RateLimitError,
-    ResponseFailedError,
-    ResponsesError,
-    StreamError,
-    StreamEventError,
-    StreamTimeoutError,
+Names are imported on first use, so ``import langchain_responses`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from langchain_responses.chat_model import ChatResponses
+    from langchain_responses.client import AsyncResponsesClient, ResponsesClient
+    from langchain_responses.errors import (
+        APIConnectionError,
+        APIError,
+        APIStatusError,
+        APITimeoutError,
+        AuthenticationError,
+        BadRequestError,
+        ContextOverflowError,
+        IncompleteStreamError,
+        InternalServerError,
+        InvalidRequestError,
+        MalformedEventError,
+        MissingAPIKeyError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitError,
+        ResponseFailedError,
+        ResponsesError,
+        StreamError,
+        StreamEventError,
+        StreamTimeoutError,
+    )
+
+_ERRORS = (
+    "APIConnectionError",
+    "APIError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ContextOverflowError",
+    "IncompleteStreamError",
+    "InternalServerError",
+    "InvalidRequestError",
+    "MalformedEventError",
+    "MissingAPIKeyError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseFailedError",
+    "ResponsesError",
+    "StreamError",
+    "StreamEventError",
+    "StreamTimeoutError",
 )
+_HOMES = {
+    "ChatResponses": "langchain_responses.chat_model",
+    "ResponsesClient": "langchain_responses.client",
+    "AsyncResponsesClient": "langchain_responses.client",
+    **{name: "langchain_responses.errors" for name in _ERRORS},
+}
 
 __all__ = [
     "APIConnectionError",
@@ -29,11 +71,15 @@ __all__ = [
     "AsyncResponsesClient",
     "AuthenticationError",
     "BadRequestError",
+    "ChatResponses",
     "ContextOverflowError",
     "IncompleteStreamError",
     "InternalServerError",
     "InvalidRequestError",
+    "MalformedEventError",
+    "MissingAPIKeyError",
     "NotFoundError",
+    "PermissionDeniedError",
     "RateLimitError",
     "ResponseFailedError",
     "ResponsesClient",
@@ -42,3 +88,16 @@ __all__ = [
     "StreamEventError",
     "StreamTimeoutError",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'langchain_responses' has no attribute {name!r}")
+    value = getattr(importlib.import_module(home), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

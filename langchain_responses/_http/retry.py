@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.utils
 import logging
+import math
 import random
 import time
 from collections.abc import Mapping
@@ -56,7 +57,7 @@ def should_retry(exc: BaseException) -> bool:
     if not isinstance(exc, errors.APIStatusError):
         return False
     delay = server_delay(exc.headers)
-    if delay is not None and delay > MAX_SERVER_DELAY:
+    if delay is not None and math.isfinite(delay) and delay > MAX_SERVER_DELAY:
         return False
     verdict = exc.headers.get("x-should-retry")
     if verdict == "true":

@@ -63,6 +63,39 @@ class ApplyPatchTool(BaseTool):
         return result.output, {"status": result.status}
 
 
+class _PatchArgs(BaseModel):
+    patch: str = Field(description="A patch in the '*** Begin Patch' ... '*** End Patch' format.")
+
+
+class ApplyPatchFunctionTool(BaseTool):
+    """``apply_patch`` as a plain function tool taking a ``*** Begin Patch`` text.
+
+    For models and servers without the built-in tool (any Responses server, any model that
+    knows the codex patch format); same safe workspace editor as :class:`ApplyPatchTool`.
+    """
+
+    name: str = APPLY_PATCH_TOOL_NAME
+    description: str = (
+        "Edit files in the workspace. Pass one patch: '*** Begin Patch', then for each file "
+        "'*** Add File: path' (lines prefixed '+'), '*** Delete File: path' or "
+        "'*** Update File: path' (hunks with ' '/'-'/'+' lines), then '*** End Patch'."
+    )
+    args_schema: type[BaseModel] = _PatchArgs
+    response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
+    editor: ApplyPatchEditor
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    def __init__(self, root: Any = None, **kwargs: Any) -> None:
+        if root is not None:
+            kwargs["editor"] = ApplyPatchEditor(root)
+        super().__init__(**kwargs)
+
+    def _run(self, patch: str, **_: Any) -> tuple[str, JsonObject]:
+        result = self.editor.apply_envelope(patch)
+        return result.output, {"status": result.status}
+
+
 class _ShellArgs(BaseModel):
     action: JsonObject = Field(description="commands, timeout_ms, max_output_length")
     environment: JsonObject | None = None
@@ -230,6 +263,7 @@ class McpApprovalTool(BaseTool):
 
 
 __all__ = [
+    "ApplyPatchFunctionTool",
     "ApplyPatchTool",
     "ComputerTool",
     "LocalShellTool",
