@@ -12,7 +12,7 @@ carry the parts.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from types import SimpleNamespace
 from typing import Any, Literal
 
@@ -243,6 +243,22 @@ class TestChatResponsesStandard(ChatModelIntegrationTests):
         prompt = f"{long_prompt}\nHow many facts are listed above? Answer with a number."
         self._run(model, prompt, stream=False)
         return self._run(model, prompt, stream=stream)
+
+    # -- the model under test, closed afterwards ---------------------------------------------
+
+    @pytest.fixture
+    async def model(self, request: pytest.FixtureRequest) -> AsyncIterator[ChatResponses]:
+        """The standard fixture's model, with its connection pools closed after the test.
+
+        Async so that the async client is closed on the event loop it ran on (an unclosed
+        pool is a ResourceWarning, hence an error here).
+        """
+        extra = getattr(request, "param", None) or {}
+        chat = ChatResponses(
+            **{**self.standard_chat_model_params, **self.chat_model_params, **extra}
+        )
+        yield chat
+        await chat.aclose()
 
     # -- per-test llmock scripting --------------------------------------------------------
 

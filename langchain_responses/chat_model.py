@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
@@ -25,7 +26,7 @@ from langchain_responses import errors
 from langchain_responses._wire.response import Response
 from langchain_responses.client import AsyncResponsesClient, ResponsesClient
 from langchain_responses.convert import blocks as _blocks  # noqa: F401 - registers translator
-from langchain_responses.convert.output import to_ai_message
+from langchain_responses.convert.output import MODEL_PROVIDER, to_ai_message
 from langchain_responses.convert.params import CHAT_ONLY_PARAMS, check_chat_only, request_body
 from langchain_responses.convert.structured import Method, structured_runnable
 from langchain_responses.convert.tools import to_bound_tool, to_tool_choice
@@ -47,6 +48,18 @@ _TOKEN_COUNT_KEYS = frozenset(
         "truncation",
     }
 )
+
+
+def _with_provider(chunks: list[ChatGenerationChunk]) -> list[ChatGenerationChunk]:
+    """Name our provider on every chunk, not only the last one.
+
+    ``content_blocks`` (and so ``output_version="v1"``) picks the block translator from
+    ``response_metadata["model_provider"]``; without it, mid-stream chunks fell back to the
+    generic parsing and merged into a different message than the last chunk's blocks.
+    """
+    for chunk in chunks:
+        chunk.message.response_metadata.setdefault("model_provider", MODEL_PROVIDER)
+    return chunks
 
 
 class ChatResponses(BaseChatModel):
@@ -71,6 +84,8 @@ class ChatResponses(BaseChatModel):
     project: str | None = Field(default_factory=from_env("OPENAI_PROJECT_ID", default=None))
     timeout: float | None = Field(default=600.0, alias="request_timeout")
     """Seconds per request (connect: 5 s); ``None`` waits forever."""
+    stream_idle_timeout: float | None = None
+    """Seconds a stream may go without data before it fails (default: ``timeout``)."""
     max_retries: int = 2
     temperature: float | None = None
     top_p: float | None = None
@@ -182,7 +197,11 @@ class ChatResponses(BaseChatModel):
     def client(self) -> ResponsesClient:
         """The sync client (created on first use, then reused: one connection pool)."""
         if self._client is None:
-            self._client = ResponsesClient(http_client=self.http_client, **self._client_settings())
+            client = ResponsesClient(http_client=self.http_client, **self._client_settings())
+            # A model dropped without close() must not leak its pool's sockets: close the pool
+            # when the client is garbage collected (a user-supplied http_client stays open).
+            weakref.finalize(client, client._transport.close)
+            self._client = client
         return self._client
 
     @property
@@ -247,6 +266,12 @@ class ChatResponses(BaseChatModel):
         body = request_body({**self._settings(), **call}, messages)
         return body, options
 
+    def _stream_options(self, options: dict[str, Any]) -> dict[str, Any]:
+        if self.stream_idle_timeout is None or "timeout" in options:
+            return options
+        timeout = httpx.Timeout(self.timeout, connect=5.0, read=self.stream_idle_timeout)
+        return {**options, "timeout": timeout}
+
     def _stop(self, stop: list[str] | None) -> list[str]:
         return list(stop or self.stop or [])
 
@@ -310,13 +335,11 @@ class ChatResponses(BaseChatModel):
     ) -> Iterator[ChatGenerationChunk]:
         body, options = self._prepare(messages, kwargs)
         run = ChatStream(self._stop(stop))
+        options = self._stream_options(options)
         stream = self.client.responses.create(stream=True, **body, **options)
         try:
             for event in stream:
-                for chunk in run.feed(event):
-                    if run_manager:
-                        run_manager.on_llm_new_token(chunk.text, chunk=chunk)
-                    yield chunk
+                yield from _with_provider(run.feed(event))
                 if run.stopped:
                     break
             yield run.finish(stream.response)
@@ -332,12 +355,11 @@ class ChatResponses(BaseChatModel):
     ) -> AsyncIterator[ChatGenerationChunk]:
         body, options = self._prepare(messages, kwargs)
         run = ChatStream(self._stop(stop))
+        options = self._stream_options(options)
         stream = await self.async_client.responses.create(stream=True, **body, **options)
         try:
             async for event in stream:
-                for chunk in run.feed(event):
-                    if run_manager:
-                        await run_manager.on_llm_new_token(chunk.text, chunk=chunk)
+                for chunk in _with_provider(run.feed(event)):
                     yield chunk
                 if run.stopped:
                     break

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 
 from langchain_responses._http.config import ClientConfig, TimeoutLike, to_timeout
+from langchain_responses.errors import InvalidRequestError
 
 logger = logging.getLogger("langchain_responses")
 
@@ -75,7 +76,12 @@ def _scalar(value: object) -> str:
 
 def encode_json(body: Mapping[str, Any]) -> bytes:
     """Compact UTF-8 JSON, as the API expects it."""
-    return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    try:
+        return json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        raise InvalidRequestError(
+            f"The request body is not JSON-serialisable ({exc}); pass plain JSON values."
+        ) from exc
 
 
 def build_request(

@@ -14,6 +14,8 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, ToolCall
 
+from langchain_responses.errors import InvalidRequestError
+
 JsonObject = dict[str, Any]
 _PART_BLOCKS = frozenset({"text", "output_text", "refusal"})
 _SKIPPED = frozenset(
@@ -76,12 +78,23 @@ class _MessageBuilder:
         return item
 
 
+def _arguments(call: ToolCall) -> str:
+    try:
+        return json.dumps(call["args"])
+    except (TypeError, ValueError) as exc:
+        raise InvalidRequestError(
+            f"Tool call {call['name']!r} ({call.get('id')}) has arguments that are not "
+            f"JSON-serialisable ({exc}); pass plain JSON values (str, int, float, bool, None, "
+            "lists and dicts)."
+        ) from exc
+
+
 def _function_call(call: ToolCall) -> JsonObject:
     return {
         "type": "function_call",
         "call_id": call.get("id") or "",
         "name": call["name"],
-        "arguments": json.dumps(call["args"]),
+        "arguments": _arguments(call),
     }
 
 
@@ -93,7 +106,7 @@ def _with_edited_args(item: JsonObject, calls: Mapping[str, ToolCall]) -> JsonOb
         unchanged = json.loads(item.get("arguments") or "{}") == call["args"]
     except ValueError:
         unchanged = False
-    return item if unchanged else {**item, "arguments": json.dumps(call["args"])}
+    return item if unchanged else {**item, "arguments": _arguments(call)}
 
 
 def _block_item(block: Mapping[str, Any], keep_reasoning: bool) -> JsonObject | None:

@@ -141,3 +141,8 @@ def to_ai_message(response: Response) -> AIMessage:
         response_metadata=to_metadata(response, bool(calls or invalid)),
         id=response.id,
     )
+
+
+# `content_blocks` of these messages needs our translator, wherever the message was made: the
+# translator module registers it on import (at the end here: it imports MODEL_PROVIDER).
+from langchain_responses.convert import blocks as _blocks  # noqa: E402, F401

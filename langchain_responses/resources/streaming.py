@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
@@ -58,9 +59,12 @@ class _StreamCore:
         self._resumes += 1
         response_id, cursor = where
         self.state.resume_floor = cursor
-        include = self.spec.body.get("include") if self.spec.body else None
+        # After a first resume the spec is a GET: ``include`` then lives in its query.
+        include = (self.spec.body or {}).get("include") or self.spec.query.get("include")
         params: dict[str, Any] = {"include": include} if include else {}
-        return _specs.retrieve(response_id, params, stream=True, starting_after=cursor)
+        spec = _specs.retrieve(response_id, params, stream=True, starting_after=cursor)
+        # Keep the caller's per-call headers, query, timeout and retries (a GET has no body).
+        return replace(spec, options=replace(self.spec.options, extra_body=None))
 
     def final(self) -> Response:
         """The final response (call after the stream was consumed)."""

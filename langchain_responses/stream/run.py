@@ -44,11 +44,17 @@ def apply_stop(message: AIMessage, stop: Sequence[str]) -> AIMessage:
 
 
 class ChatStream:
-    """Feed events; get chunks. ``stopped`` turns true at a stop sequence."""
+    """Feed events; get chunks. ``stopped`` turns true at a stop sequence.
+
+    Stop sequences are looked for within one text block: text that could be the start of one is
+    held back, and released when the block's text ends (another block's chunk, or the end).
+    """
 
     def __init__(self, stop: Sequence[str] = ()) -> None:
         self.builder = ChunkBuilder()
-        self.filter = StopFilter(stop) if stop else None
+        self.stop = list(stop)
+        self.filter: StopFilter | None = None
+        self._held_index: Any = None
         self.stopped = False
 
     def feed(self, event: ResponseStreamEvent) -> list[ChatGenerationChunk]:
@@ -56,21 +62,31 @@ class ChatStream:
         chunk = self.builder.feed(event)
         if chunk is None or self.stopped:
             return []
-        if self.filter is not None:
-            chunk = self._filtered(chunk)
-        return [ChatGenerationChunk(message=chunk)]
+        chunks = self._filtered(chunk) if self.stop else [chunk]
+        return [ChatGenerationChunk(message=c) for c in chunks]
 
-    def _filtered(self, chunk: AIMessageChunk) -> AIMessageChunk:
-        assert self.filter is not None
-        blocks = chunk.content
-        if not (isinstance(blocks, list) and len(blocks) == 1 and isinstance(blocks[0], dict)):
-            return chunk
-        block = blocks[0]
-        if block.get("type") != "text" or "text" not in block:
-            return chunk
+    def _filtered(self, chunk: AIMessageChunk) -> list[AIMessageChunk]:
+        block = _text_delta(chunk)
+        index = block.get("index") if block is not None else None
+        released = self._release() if block is None or index != self._held_index else []
+        if block is None:
+            return [*released, chunk]
+        if self.filter is None:
+            self.filter, self._held_index = StopFilter(self.stop), index
         text = self.filter.feed(block["text"])
         self.stopped = self.filter.stopped
-        return chunk.model_copy(update={"content": [{**block, "text": text}]})
+        return [*released, chunk.model_copy(update={"content": [{**block, "text": text}]})]
+
+    def _release(self) -> list[AIMessageChunk]:
+        """The text held back for a block that ended without a stop sequence."""
+        if self.filter is None:
+            return []
+        held, index = self.filter.flush(), self._held_index
+        self.filter = self._held_index = None
+        if not held:
+            return []
+        block = {"type": "text", "text": held, "index": index}
+        return [AIMessageChunk(content=[block], id=self.builder.response_id)]
 
     def finish(self, response: Response | None) -> ChatGenerationChunk:
         """The last chunk: usage and metadata (only ids and the reason after a stop)."""
@@ -89,4 +105,16 @@ class ChatStream:
             )
         else:
             last = self.builder.finish(response)
+            for held in self._release():
+                last = held + last
         return ChatGenerationChunk(message=last)
+
+
+def _text_delta(chunk: AIMessageChunk) -> dict[str, Any] | None:
+    """The chunk's text block when it carries text and nothing else."""
+    blocks = chunk.content
+    if isinstance(blocks, list) and len(blocks) == 1 and isinstance(blocks[0], dict):
+        block = blocks[0]
+        if block.get("type") == "text" and "text" in block:
+            return block
+    return None
