@@ -64,6 +64,13 @@ class Credentials:
             return self._format(await self._async_provider())
         return self.headers()
 
+    def redact(self, data: bytes) -> bytes:
+        """``data`` with the API key blanked out (a server may echo it in an error)."""
+        key = self._key
+        if not key or len(key) < 8 or key.encode() not in data:
+            return data
+        return data.replace(key.encode(), b"**********")
+
     def _format(self, token: str | None) -> dict[str, str]:
         if not token:
             raise MissingAPIKeyError(

@@ -182,7 +182,11 @@ class SyncTransport:
             if response.status_code >= 400:
                 content = response.read()
                 response.close()
-                raise status_error(response.status_code, response.headers, content)
+                raise status_error(
+                    response.status_code,
+                    response.headers,
+                    self.config.credentials.redact(content),
+                )
         except httpx.HTTPError as exc:
             raise transport_error(exc) from exc
         return response
@@ -225,7 +229,11 @@ class AsyncTransport:
             if response.status_code >= 400:
                 content = await response.aread()
                 await response.aclose()
-                raise status_error(response.status_code, response.headers, content)
+                raise status_error(
+                    response.status_code,
+                    response.headers,
+                    self.config.credentials.redact(content),
+                )
         except httpx.HTTPError as exc:
             raise transport_error(exc) from exc
         return response
