@@ -264,7 +264,7 @@ async def test_idle_timeout_between_events(
 async def test_error_event_raises_typed(
     server: ScriptedServer, make_model: Make, mode: str, event: dict[str, Any]
 ) -> None:
-    events = text_events(["a"])[:5] + [{**event, "sequence_number": 5}]
+    events = [*text_events(["a"])[:5], {**event, "sequence_number": 5}]
     server.enqueue(sse(events))
     with pytest.raises(errors.StreamEventError) as info:
         await call(make_model(server), mode)
@@ -278,8 +278,9 @@ async def test_response_failed_raises_typed(
     failed = response_json(
         "", status="failed", error={"code": "server_error", "message": "it broke"}
     )
-    events = text_events(["a"])[:4] + [
-        {"type": "response.failed", "response": failed, "sequence_number": 4}
+    events = [
+        *text_events(["a"])[:4],
+        {"type": "response.failed", "response": failed, "sequence_number": 4},
     ]
     server.enqueue(sse(events))
     with pytest.raises(errors.ResponseFailedError) as info:
