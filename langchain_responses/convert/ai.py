@@ -18,28 +18,34 @@ from langchain_responses.errors import InvalidRequestError
 
 JsonObject = dict[str, Any]
 _PART_BLOCKS = frozenset({"text", "output_text", "refusal"})
+_INDEXED_PARTS = ("summary", "content")
 _SKIPPED = frozenset(
     {"image", "audio", "video", "file", "tool_call_chunk", "server_tool_call", "server_tool_result"}
 )
 
 
-def _clean(value: Any) -> Any:
-    """Drop LangChain's merge ``index`` keys, at any depth."""
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items() if k != "index"}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    return value
+def _clean(block: Mapping[str, Any]) -> JsonObject:
+    """Drop the merge ``index`` keys of a block and of its reasoning parts.
+
+    Only those: an item's own ``index`` fields (a file citation's position, a tool schema's
+    property named ``index``) are part of the item and go back as received.
+    """
+    item = {k: v for k, v in block.items() if k != "index"}
+    if item.get("type") == "reasoning":
+        for key in _INDEXED_PARTS:
+            if isinstance(item.get(key), list):
+                item[key] = [_clean(p) if isinstance(p, Mapping) else p for p in item[key]]
+    return item
 
 
 def _part(block: Mapping[str, Any]) -> JsonObject:
     if block.get("type") == "refusal":
         return {"type": "refusal", "refusal": block.get("refusal", "")}
     if block.get("type") == "non_standard":
-        return _clean(dict(block["value"]))  # type: ignore[no-any-return]
+        return _clean(block["value"])
     part: JsonObject = {"type": "output_text", "text": block.get("text", "")}
-    part["annotations"] = _clean(block.get("annotations") or [])
-    part["logprobs"] = _clean(block.get("logprobs") or [])
+    part["annotations"] = list(block.get("annotations") or [])
+    part["logprobs"] = list(block.get("logprobs") or [])
     return part
 
 
@@ -114,7 +120,7 @@ def _block_item(block: Mapping[str, Any], keep_reasoning: bool) -> JsonObject | 
     if kind == "tool_call":
         return _function_call(block)  # type: ignore[arg-type]
     if kind == "non_standard" and isinstance(block.get("value"), Mapping):
-        return _clean(dict(block["value"]))  # type: ignore[no-any-return]
+        return _clean(block["value"])
     if kind in _SKIPPED:
         return None
     if kind == "reasoning":
@@ -122,7 +128,7 @@ def _block_item(block: Mapping[str, Any], keep_reasoning: bool) -> JsonObject | 
             return None  # standard reasoning text (e.g. from another provider): not replayable
         if not keep_reasoning and not block.get("encrypted_content"):
             return None
-    return _clean(dict(block))  # type: ignore[no-any-return]
+    return _clean(block)
 
 
 def _content_items(message: AIMessage, keep_reasoning: bool) -> Iterator[JsonObject]:

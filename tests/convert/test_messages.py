@@ -523,6 +523,37 @@ def test_unknown_output_items_are_kept_and_replayed() -> None:
     assert to_input_items([HumanMessage("hi"), ai])[1:] == [unknown, MESSAGE]
 
 
+def test_fields_named_index_inside_items_survive_replay() -> None:
+    """Only LangChain's merge keys are dropped: a citation's ``index`` is part of the item."""
+    cited = {
+        **MESSAGE,
+        "content": [
+            {
+                "type": "output_text",
+                "text": "See the file.",
+                "annotations": [
+                    {"type": "file_citation", "file_id": "file-1", "filename": "a.txt", "index": 4},
+                    {"type": "file_path", "file_id": "file-2", "index": 8},
+                ],
+                "logprobs": [],
+            }
+        ],
+    }
+    listed = {
+        "type": "mcp_list_tools",
+        "id": "mcpl_1",
+        "server_label": "wiki",
+        "tools": [
+            {
+                "name": "page",
+                "input_schema": {"type": "object", "properties": {"index": {"type": "integer"}}},
+            }
+        ],
+    }
+    ai = to_ai_message(response([listed, cited]))
+    assert items([HumanMessage("hi"), ai])[1:] == [listed, cited]
+
+
 def test_merged_chunks_in_history_are_accepted() -> None:
     """Chunks with LangChain's ``index`` keys, merged as a stream is, replay cleanly."""
     first = AIMessageChunk(
