@@ -1,0 +1,1 @@
+"""Performance benchmarks for langchain-responses (run ``python -m benchmarks --help``)."""

@@ -68,9 +68,7 @@ class Contender:
             return "".join(got)
         if kind == "text":
             return "".join(chunk.text for chunk in got)
-        return "".join(
-            call.get("args") or "" for chunk in got for call in chunk.tool_call_chunks
-        )
+        return "".join(call.get("args") or "" for chunk in got for call in chunk.tool_call_chunks)
 
     def check(self, kind: str, n: int, got: list[Any]) -> None:
         expected = (
@@ -99,7 +97,7 @@ class RawHttpx(Contender):
 
     def __init__(self, base: str) -> None:
         super().__init__(base)
-        import httpx
+        import httpx  # noqa: TID251 - the raw-httpx baseline
 
         limits = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
         timeout = httpx.Timeout(600.0, connect=5.0)
@@ -305,9 +303,8 @@ class ResponsesClientContender(Contender):
 
     def build(self, messages: list[Any]) -> Any:
         # Hand-converted input through the client's own body building (like the openai row).
-        from langchain_responses.resources import _specs
-
         from benchmarks.history import raw_body
+        from langchain_responses.resources import _specs
 
         return _specs.create(raw_body("bench-small", messages), stream=False)
 

@@ -31,36 +31,45 @@ PROBES: dict[str, tuple[str, str]] = {
     ),
     "bare": (
         "from langchain_core.language_models.chat_models import BaseChatModel",
-        "type('Bare', (BaseChatModel,), {'_llm_type': 'bare', '_generate': lambda *a, **k: None})()",
+        "type('Bare', (BaseChatModel,), {'_llm_type': 'bare', '_generate': print})()",
     ),
 }
 
 _TEMPLATE = """
 import time as _t
-_t0 = _t.perf_counter()
+_c0, _w0 = _t.process_time(), _t.perf_counter()
 {imp}
-_t1 = _t.perf_counter()
+_c1, _w1 = _t.process_time(), _t.perf_counter()
 def _rss():
     import os
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
 _r1 = _rss()
-_t2 = _t.perf_counter()
+_c2 = _t.process_time()
 _obj = {construct}
-_t3 = _t.perf_counter()
+_c3 = _t.process_time()
 _r2 = _rss()
 import json as _j, sys as _s
-print(_j.dumps({{"import": _t1 - _t0, "construct": _t3 - _t2, "rss_import": _r1,
-    "rss_construct": _r2, "modules": len(_s.modules)}}))
+print(_j.dumps({{"import": _c1 - _c0, "import_wall": _w1 - _w0, "construct": _c3 - _c2,
+    "rss_import": _r1, "rss_construct": _r2, "modules": len(_s.modules)}}))
 """
 
 
-def probe(key: str) -> dict[str, Any]:
-    """Import (and construct) ``key``'s library in a fresh interpreter; times in seconds."""
+def probe(key: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Import (and construct) ``key``'s library in a fresh interpreter.
+
+    Times are CPU seconds of the child (``import_wall`` is wall-clock): on a shared, busy
+    machine wall-clock import times swing by hundreds of milliseconds with the load.
+    """
     imp, construct = PROBES[key]
     code = _TEMPLATE.format(imp=imp, construct=construct)
     done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False, timeout=120
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+        env=env,
     )
     if done.returncode != 0:
         raise RuntimeError(f"import probe {key} failed:\n{done.stderr[-2000:]}")

@@ -279,9 +279,7 @@ SMALL_TEXT = "Hello! How can I help you today?"
 
 def small_response() -> bytes:
     """The JSON body of a small non-streamed answer."""
-    body = response_object(
-        "completed", [_message_item("completed", SMALL_TEXT)], _usage(9)
-    )
+    body = response_object("completed", [_message_item("completed", SMALL_TEXT)], _usage(9))
     return json.dumps(body, separators=(",", ":")).encode()
 
 

@@ -6,6 +6,7 @@ Routes (the scenario is named by the request's model, so every client library ca
                              -> SSE, kind = text | fc, n deltas
                          otherwise -> a small JSON response
     GET  /__stats        -> {"cpu": <process CPU seconds>, "requests": <count>}
+    GET  /__prepare?kind=text&n=10000   -> build and cache that body now (not timed)
 
 Every SSE event is framed as its own HTTP chunk (``Transfer-Encoding: chunked``); chunks are
 written ``--events-per-write`` at a time (0 = the whole body in one write), with TCP_NODELAY and
@@ -146,6 +147,12 @@ class HTTPProtocol(asyncio.Protocol):
         if path == "/__stats":
             stats = {"cpu": time.process_time(), "requests": Stats.requests, "pid": os.getpid()}
             self.transport.write(_json_response(json.dumps(stats).encode()))
+        elif path == "/__prepare":
+            # Build (and cache) a stream body now, so no measured request pays for it.
+            query = dict(pair.split("=", 1) for pair in target.split("?", 1)[1].split("&"))
+            pieces = self.bodies.stream(query["kind"], int(query["n"]))
+            info = {"bytes": sum(map(len, pieces)), "writes": len(pieces)}
+            self.transport.write(_json_response(json.dumps(info).encode()))
         elif method == "POST" and path.endswith("/responses"):
             match = _MODEL.search(body)
             if match is not None and (b'"stream":true' in body or b'"stream": true' in body):

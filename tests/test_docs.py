@@ -678,13 +678,29 @@ def _input_tokens(ctx: Context) -> None:
 # --------------------------------------------------------------------------- running a page
 
 
-def _close_clients(namespace: Mapping[str, Any]) -> None:
-    """Close the sync connection pools a block left open (before its server stops)."""
-    from langchain_responses import ChatResponses, ResponsesClient
+@contextlib.contextmanager
+def _closing_transports() -> Iterator[None]:
+    """Close every sync connection pool the block opened, also those of dropped objects.
 
-    for value in list(namespace.values()):
-        if isinstance(value, (ChatResponses, ResponsesClient)):
-            value.close()
+    Examples leave models open (or inside a chain); their pooled sockets would otherwise be
+    reported as ``ResourceWarning`` whenever the garbage collector gets to them.
+    """
+    from langchain_responses._http import transport
+
+    opened: list[Any] = []
+    original = transport.SyncTransport.__init__
+
+    def remember(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        opened.append(self)
+
+    transport.SyncTransport.__init__ = remember  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        transport.SyncTransport.__init__ = original  # type: ignore[method-assign]
+        for sync_transport in opened:
+            sync_transport.close()
 
 
 def _call_tests(namespace: dict[str, Any], before: set[str], fixtures: Mapping[str, Any]) -> None:
@@ -720,12 +736,9 @@ def run_block(block: Block, namespace: dict[str, Any], fixtures: dict[str, Any])
         # Pad so that tracebacks show the line number in the markdown file.
         compiled = compile("\n" * (block.line - 1) + code, str(block.path), "exec")
         before = set(namespace)
-        try:
-            with _environment(ctx.env):
-                exec(compiled, namespace)
-                _call_tests(namespace, before, fixtures)
-        finally:
-            _close_clients(namespace)
+        with _closing_transports(), _environment(ctx.env):
+            exec(compiled, namespace)
+            _call_tests(namespace, before, fixtures)
         for server in ctx.servers:
             server.check()
 

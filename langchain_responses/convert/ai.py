@@ -2,8 +2,10 @@
 
 Blocks made by :mod:`convert.output` are raw items and go back unchanged (LangChain's merge
 ``index`` keys removed); text and refusal blocks are regrouped into their assistant message;
-blocks in LangChain's standard format (``tool_call``) and hand-made ``tool_calls`` become
-``function_call`` items. Arguments edited in ``tool_calls`` win over the raw item's.
+blocks in LangChain's standard format (``output_version="v1"``) go back as the items they
+came from where they can (reasoning, citations, client calls), and other ``tool_call`` blocks and
+hand-made ``tool_calls`` become ``function_call`` items. Arguments edited in ``tool_calls`` win
+over the raw item's.
 """
 
 from __future__ import annotations
@@ -44,9 +46,23 @@ def _part(block: Mapping[str, Any]) -> JsonObject:
     if block.get("type") == "non_standard":
         return _clean(block["value"])
     part: JsonObject = {"type": "output_text", "text": block.get("text", "")}
-    part["annotations"] = list(block.get("annotations") or [])
+    part["annotations"] = [_annotation(a) for a in block.get("annotations") or []]
     part["logprobs"] = list(block.get("logprobs") or [])
     return part
+
+
+def _annotation(annotation: Mapping[str, Any]) -> JsonObject:
+    """An annotation as the API takes it (standard ``citation`` blocks turned back)."""
+    kind = annotation.get("type")
+    if kind == "non_standard_annotation" and isinstance(annotation.get("value"), Mapping):
+        return dict(annotation["value"])
+    if kind != "citation":
+        return dict(annotation)
+    extras = dict(annotation.get("extras") or {})
+    if "url" in annotation:
+        fields = ("url", "title", "start_index", "end_index")
+        return {"type": "url_citation", **{k: annotation[k] for k in fields if k in annotation}}
+    return {"type": "file_citation", "filename": annotation.get("title"), **extras}
 
 
 class _MessageBuilder:
@@ -115,20 +131,56 @@ def _with_edited_args(item: JsonObject, calls: Mapping[str, ToolCall]) -> JsonOb
     return item if unchanged else {**item, "arguments": _arguments(call)}
 
 
+def _tool_call_item(block: Mapping[str, Any]) -> JsonObject:
+    """A standard ``tool_call`` block: the raw client call convert.blocks keeps, or a function."""
+    raw = (block.get("extras") or {}).get("item")
+    return _clean(raw) if isinstance(raw, Mapping) else _function_call(block)  # type: ignore[arg-type]
+
+
 def _block_item(block: Mapping[str, Any], keep_reasoning: bool) -> JsonObject | None:
     kind = block.get("type")
     if kind == "tool_call":
-        return _function_call(block)  # type: ignore[arg-type]
+        return _tool_call_item(block)
     if kind == "non_standard" and isinstance(block.get("value"), Mapping):
         return _clean(block["value"])
     if kind in _SKIPPED:
         return None
     if kind == "reasoning":
-        if "summary" not in block and "encrypted_content" not in block:
-            return None  # standard reasoning text (e.g. from another provider): not replayable
         if not keep_reasoning and not block.get("encrypted_content"):
             return None
+        return _clean(block) if "summary" in block else _standard_reasoning(block)
     return _clean(block)
+
+
+def _standard_reasoning(block: Mapping[str, Any]) -> JsonObject | None:
+    """A standard reasoning block back as our reasoning item (one summary part per block).
+
+    Only blocks that came from this API (an ``rs_`` id or encrypted content) can be replayed;
+    reasoning text from another provider cannot.
+    """
+    rid = block.get("id")
+    if not (isinstance(rid, str) and rid.startswith("rs_")) and not block.get("encrypted_content"):
+        return None
+    text = block.get("reasoning")
+    item: JsonObject = {"type": "reasoning", "id": rid, "summary": []}
+    if text:
+        item["summary"] = [{"type": "summary_text", "text": text}]
+    if block.get("encrypted_content"):
+        item["encrypted_content"] = block["encrypted_content"]
+    return item
+
+
+def _merge_reasoning(items: list[JsonObject]) -> list[JsonObject]:
+    """Consecutive reasoning items with one id (standard blocks split the summary) -> one."""
+    out: list[JsonObject] = []
+    for item in items:
+        last = out[-1] if out else {}
+        if item.get("type") == last.get("type") == "reasoning" and item.get("id") == last.get("id"):
+            summary = [*last.get("summary", []), *item.get("summary", [])]
+            out[-1] = {**last, **item, "summary": summary}
+        else:
+            out.append(item)
+    return out
 
 
 def _content_items(message: AIMessage, keep_reasoning: bool) -> Iterator[JsonObject]:
@@ -156,7 +208,8 @@ def ai_items(message: AIMessage, *, keep_reasoning: bool = True) -> list[JsonObj
     if isinstance(message.content, str):
         items = [{"role": "assistant", "content": message.content}] if message.content else []
     else:
-        items = [_with_edited_args(item, calls) for item in _content_items(message, keep_reasoning)]
+        content = _merge_reasoning(list(_content_items(message, keep_reasoning)))
+        items = [_with_edited_args(item, calls) for item in content]
     answered = {item.get("call_id") for item in items} | {item.get("id") for item in items}
     items.extend(
         _function_call(call) for call in message.tool_calls if call.get("id") not in answered

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import quote
 
 from langchain_responses._http.request import RequestOptions, RequestSpec
-from langchain_responses.convert.request import split_options, to_body, to_json
+from langchain_responses.convert.request import check_metadata, split_options, to_body, to_json
 from langchain_responses.errors import InvalidRequestError
 
 
@@ -111,6 +111,7 @@ def conversation_create(
     if items is not None:
         body["items"] = _items(items)
     if metadata is not None:
+        check_metadata(metadata)
         body["metadata"] = dict(metadata)
     return RequestSpec("POST", "/conversations", body=body, options=options)
 
@@ -131,6 +132,8 @@ def conversation(
     """``GET`` / ``POST`` (update) / ``DELETE`` ``/conversations/{id}``."""
     _, options = _query(params)
     path = f"/conversations/{_segment('conversation_id', conversation_id)}"
+    if body is not None:
+        check_metadata(body.get("metadata"))
     return RequestSpec(method, path, body=body, options=options)
 
 

@@ -113,6 +113,8 @@ class ResponseStream(_StreamCore):
                 yield from self._end(source)
                 return
             except (APIConnectionError, IncompleteStreamError) as exc:
+                if self.state.done:
+                    return  # after the terminal event a broken or stalled tail loses nothing
                 self.spec, self._source = self._resume_or_raise(exc), None
             finally:
                 source.close()
@@ -181,6 +183,8 @@ class AsyncResponseStream(_StreamCore):
                     yield event
                 return
             except (APIConnectionError, IncompleteStreamError) as exc:
+                if self.state.done:
+                    return  # after the terminal event a broken or stalled tail loses nothing
                 self.spec, self._source = self._resume_or_raise(exc), None
             finally:
                 await source.aclose()

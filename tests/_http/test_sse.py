@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import time
@@ -31,7 +32,7 @@ def one_byte(data: bytes) -> list[bytes]:
 
 def cut(data: bytes, points: Iterable[int]) -> list[bytes]:
     bounds = sorted({0, len(data), *(p % (len(data) + 1) for p in points)})
-    return [data[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [data[a:b] for a, b in itertools.pairwise(bounds)]
 
 
 def random_chunks(data: bytes, rng: random.Random, max_size: int = 64) -> list[bytes]:
@@ -276,11 +277,11 @@ def test_recorded_body_decodes_identically_however_it_is_chunked(name: str, body
         if not event.data.startswith("[DONE]"):
             assert isinstance(json.loads(event.data), dict)
     assert decode(one_byte(body)) == whole
-    for _ in range(5):
-        assert decode(random_chunks(body, rng, max_size=rng.choice([2, 7, 100, 5000]))) == whole
+    for max_size in (5, 100, 5000):
+        assert decode(random_chunks(body, rng, max_size)) == whole
     # Every line ending rewritten to CRLF or CR decodes the same.
-    assert decode([body.replace(b"\n", b"\r\n")]) == whole
-    assert decode(random_chunks(body.replace(b"\n", b"\r"), rng, 3)) == whole
+    assert decode(random_chunks(body.replace(b"\n", b"\r\n"), rng, 40)) == whole
+    assert decode(random_chunks(body.replace(b"\n", b"\r"), rng, 40)) == whole
 
 
 # --------------------------------------------------------------------------- properties
@@ -323,7 +324,7 @@ def sse_streams(draw: st.DrawFn) -> tuple[bytes, list[ServerSentEvent]]:
     return text.encode(), expected
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(stream=sse_streams(), points=st.lists(st.integers(0, 10_000), max_size=30))
 def test_any_chunking_of_a_valid_stream_gives_the_same_events(
     stream: tuple[bytes, list[ServerSentEvent]], points: Sequence[int]
@@ -334,7 +335,7 @@ def test_any_chunking_of_a_valid_stream_gives_the_same_events(
     assert decode(cut(data, points)) == expected
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(data=st.binary(max_size=400), points=st.lists(st.integers(0, 1000), max_size=20))
 def test_garbage_never_raises(data: bytes, points: Sequence[int]) -> None:
     events = decode(cut(data, points))
@@ -348,7 +349,7 @@ _SSE_ALPHABET = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(
     pieces=st.lists(_SSE_ALPHABET, max_size=80),
     points=st.lists(st.integers(0, 1000), max_size=20),

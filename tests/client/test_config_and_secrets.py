@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -222,7 +221,9 @@ async def test_async_token_provider(scripted_server: ScriptedServer) -> None:
     ]
 
 
-async def test_token_provider_returning_nothing(scripted_server: ScriptedServer, mode: Mode) -> None:
+async def test_token_provider_returning_nothing(
+    scripted_server: ScriptedServer, mode: Mode
+) -> None:
     twin = Twin(mode, base_url=scripted_server.base_url, api_key=None, token_provider=lambda: "")
     try:
         with pytest.raises(errors.MissingAPIKeyError):
@@ -327,10 +328,10 @@ def test_key_not_in_repr(cls: type[ResponsesClient] | type[AsyncResponsesClient]
 
 
 @pytest.fixture
-def debug_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+def debug_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     caplog.set_level(logging.DEBUG)  # every logger: ours, httpx, httpcore
     caplog.set_level(logging.DEBUG, logger="langchain_responses")
-    yield caplog
+    return caplog
 
 
 def assert_logs_clean(caplog: pytest.LogCaptureFixture) -> None:
@@ -409,3 +410,17 @@ async def test_token_from_provider_not_in_logs(
 
     assert scripted_server.requests[0].headers["authorization"] == f"Bearer {API_KEY}"
     assert_logs_clean(debug_logs)
+
+
+async def test_key_echoed_in_full_is_redacted(scripted_server: ScriptedServer, twin: Twin) -> None:
+    scripted_server.enqueue(
+        Reply.error(401, f"Incorrect API key provided: {API_KEY}.", code="invalid_api_key")
+    )
+
+    with pytest.raises(errors.AuthenticationError) as caught:
+        await twin.call("responses.create", **ARGS)
+
+    exc = caught.value
+    assert "Incorrect API key provided" in exc.message
+    for text in (str(exc), repr(exc), exception_text(exc), repr(exc.body)):
+        assert not reveals_key(text), text

@@ -15,8 +15,8 @@ from langchain_responses import errors
 from langchain_responses._wire import events as ev
 from langchain_responses._wire.response import Response
 from tests.client._events import response_json, text_events
-from tests.client.conftest import MakeTwin
 from tests.client._twin import Twin
+from tests.client.conftest import MakeTwin
 from tests.support.server import Reply, ScriptedServer, sse_event
 
 pytestmark = pytest.mark.timeout(30)
@@ -306,9 +306,7 @@ async def test_connection_refused_is_retried_then_raised(make_twin: MakeTwin) ->
 
 
 @pytest.mark.usefixtures("fast_backoff")
-async def test_close_before_headers_is_retried(
-    scripted_server: ScriptedServer, twin: Twin
-) -> None:
+async def test_close_before_headers_is_retried(scripted_server: ScriptedServer, twin: Twin) -> None:
     scripted_server.enqueue(
         Reply(close_before_headers=True), Reply(close_before_headers=True, reset=True)
     )
@@ -345,7 +343,9 @@ async def test_read_timeout(scripted_server: ScriptedServer, make_twin: MakeTwin
 
 
 @pytest.mark.usefixtures("fast_backoff")
-async def test_read_timeout_is_retried(scripted_server: ScriptedServer, make_twin: MakeTwin) -> None:
+async def test_read_timeout_is_retried(
+    scripted_server: ScriptedServer, make_twin: MakeTwin
+) -> None:
     twin = make_twin(timeout=0.25, max_retries=1)
     slow = Reply(json=response_json(), delay_headers=3)
     scripted_server.enqueue(slow, slow, Reply(json=response_json()))
@@ -409,7 +409,9 @@ async def test_stream_disconnect_after_some_events(
 
 
 async def test_stream_disconnect_with_reset(scripted_server: ScriptedServer, twin: Twin) -> None:
-    scripted_server.enqueue(Reply.sse(text_events(["a", "b", "c"]), close_after_chunks=5, reset=True))
+    scripted_server.enqueue(
+        Reply.sse(text_events(["a", "b", "c"]), close_after_chunks=5, reset=True)
+    )
 
     received, error = await twin.stream(**ARGS)
 
@@ -441,7 +443,9 @@ async def test_empty_stream_is_incomplete(scripted_server: ScriptedServer, twin:
     assert error.partial_text == ""
 
 
-async def test_stalled_stream_times_out(scripted_server: ScriptedServer, make_twin: MakeTwin) -> None:
+async def test_stalled_stream_times_out(
+    scripted_server: ScriptedServer, make_twin: MakeTwin
+) -> None:
     twin = make_twin(timeout=0.3)
     events = text_events(["slow", "er"], response_id="resp_stall")
     scripted_server.enqueue(Reply.sse(events, stall_after_chunks=5))
@@ -512,7 +516,9 @@ async def test_response_failed(scripted_server: ScriptedServer, twin: Twin) -> N
 
 async def test_malformed_json_event(scripted_server: ScriptedServer, twin: Twin) -> None:
     events = text_events(["ok"], terminal=None)[:5]
-    scripted_server.enqueue(Reply.sse([*events, b'event: response.output_text.delta\ndata: {"type": \n\n']))
+    scripted_server.enqueue(
+        Reply.sse([*events, b'event: response.output_text.delta\ndata: {"type": \n\n'])
+    )
 
     received, error = await twin.stream(**ARGS)
 
@@ -586,7 +592,7 @@ async def test_stream_status_error_raises_at_open(
 
 
 async def test_huge_event(scripted_server: ScriptedServer, twin: Twin) -> None:
-    big = "x" * 6_000_000
+    big = "x" * 4_000_000
     events = text_events(["a", big, "b"])
     scripted_server.enqueue(Reply.sse(events))
 
@@ -594,7 +600,7 @@ async def test_huge_event(scripted_server: ScriptedServer, twin: Twin) -> None:
 
     assert error is None
     deltas = [e.delta for e in received if isinstance(e, ev.OutputTextDeltaEvent)]
-    assert [len(d) for d in deltas] == [1, 6_000_000, 1]
+    assert [len(d) for d in deltas] == [1, 4_000_000, 1]
     assert received[-1].response.output_text == "a" + big + "b"
 
 
@@ -715,3 +721,73 @@ async def test_non_background_stream_is_not_resumed(
 
     assert isinstance(error, errors.IncompleteStreamError)
     assert len(scripted_server.requests) == 1
+
+
+async def test_stream_per_call_max_retries(scripted_server: ScriptedServer, twin: Twin) -> None:
+    scripted_server.enqueue(Reply.error(503), Reply.sse(text_events(["x"])))
+
+    received, error = await twin.stream(**ARGS, max_retries=0)
+
+    assert received == []
+    assert isinstance(error, errors.InternalServerError)
+    assert len(scripted_server.requests) == 1
+    assert scripted_server.pending == 1
+
+
+async def test_leaving_the_stream_context_early_closes_the_connection(
+    scripted_server: ScriptedServer, twin: Twin
+) -> None:
+    scripted_server.enqueue(Reply.sse(text_events(["a", "b"]), stall_after_chunks=4))
+
+    stream = twin.client.responses.stream(**ARGS)
+    if twin.mode == "sync":
+        with stream as opened:  # type: ignore[union-attr]
+            for event in opened:
+                if isinstance(event, ev.ContentPartAddedEvent):
+                    break
+    else:
+        async with stream as aopened:  # type: ignore[union-attr]
+            async for event in aopened:
+                if isinstance(event, ev.ContentPartAddedEvent):
+                    break
+
+    scripted_server.wait_until(lambda: scripted_server.disconnects == 1, timeout=3)
+    assert stream.response is not None
+    assert stream.response.id == "resp_1"
+
+
+@pytest.mark.parametrize("tail", ["stall", "close", "reset"])
+async def test_trouble_after_the_terminal_event_is_not_an_error(
+    scripted_server: ScriptedServer, make_twin: MakeTwin, tail: str
+) -> None:
+    twin = make_twin(timeout=0.3)
+    events = text_events(["all ", "there"])
+    fault = {
+        "stall": {"stall_after_chunks": len(events)},
+        "close": {"close_after_chunks": len(events)},
+        "reset": {"close_after_chunks": len(events), "reset": True},
+    }[tail]
+    scripted_server.enqueue(Reply.sse(events, **fault))
+
+    received, error = await twin.stream(**ARGS)
+
+    assert error is None
+    assert len(received) == len(events)
+    assert received[-1].response.output_text == "all there"
+    assert len(scripted_server.requests) == 1
+
+
+async def test_incomplete_terminal_is_a_final_response(
+    scripted_server: ScriptedServer, twin: Twin
+) -> None:
+    events = text_events(["cut"], terminal="response.incomplete")
+    events[-1]["response"]["incomplete_details"] = {"reason": "max_output_tokens"}
+    scripted_server.enqueue(Reply.sse(events))
+
+    received, final, text = await twin.managed_stream(**ARGS)
+
+    assert isinstance(received[-1], ev.ResponseIncompleteEvent)
+    assert final.status == "incomplete"
+    assert final.incomplete_details is not None
+    assert final.incomplete_details.reason == "max_output_tokens"
+    assert text == "cut"

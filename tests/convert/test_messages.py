@@ -308,7 +308,11 @@ WEB_SEARCH = {
     "type": "web_search_call",
     "id": "ws_1",
     "status": "completed",
-    "action": {"type": "search", "query": "weather paris", "sources": [{"type": "url", "url": "u"}]},
+    "action": {
+        "type": "search",
+        "query": "weather paris",
+        "sources": [{"type": "url", "url": "u"}],
+    },
 }
 CODE_INTERPRETER = {
     "type": "code_interpreter_call",
@@ -474,9 +478,7 @@ def test_standard_tool_call_blocks_become_function_calls() -> None:
 
 def test_edited_tool_call_arguments_win() -> None:
     ai = to_ai_message(response([FUNCTION_CALL]))
-    edited = ai.model_copy(
-        update={"tool_calls": [{**ai.tool_calls[0], "args": {"city": "Lyon"}}]}
-    )
+    edited = ai.model_copy(update={"tool_calls": [{**ai.tool_calls[0], "args": {"city": "Lyon"}}]})
     [call] = items([HumanMessage("hi"), edited])[1:]
     assert call == {**FUNCTION_CALL, "arguments": '{"city": "Lyon"}'}
 
@@ -552,6 +554,43 @@ def test_fields_named_index_inside_items_survive_replay() -> None:
     }
     ai = to_ai_message(response([listed, cited]))
     assert items([HumanMessage("hi"), ai])[1:] == [listed, cited]
+
+
+def test_standard_v1_content_replays_as_the_original_items() -> None:
+    """``output_version="v1"`` messages hold ``content_blocks``: they go back as the items."""
+    reasoning = {
+        "type": "reasoning",
+        "id": "rs_1",
+        "summary": [
+            {"type": "summary_text", "text": "First."},
+            {"type": "summary_text", "text": "Second."},
+        ],
+        "encrypted_content": "gAAAA-encrypted",
+    }
+    cited = {
+        **MESSAGE,
+        "content": [
+            {
+                "type": "output_text",
+                "text": "See both.",
+                "annotations": [
+                    MESSAGE["content"][0]["annotations"][0],
+                    {"type": "file_citation", "file_id": "file-1", "filename": "a.txt", "index": 4},
+                ],
+                "logprobs": [],
+            }
+        ],
+    }
+    output = [reasoning, cited, FUNCTION_CALL, *CLIENT_CALLS]
+    ai = to_ai_message(response(output))
+    v1 = ai.model_copy(update={"content": ai.content_blocks})
+    assert {block["type"] for block in v1.content} == {"reasoning", "text", "tool_call"}
+    assert items([HumanMessage("hi"), v1])[1:] == [
+        reasoning,
+        cited,
+        {k: v for k, v in FUNCTION_CALL.items() if k not in {"id", "status"}},
+        *CLIENT_CALLS,
+    ]
 
 
 def test_merged_chunks_in_history_are_accepted() -> None:
@@ -642,7 +681,9 @@ def test_function_call_output_multimodal() -> None:
 
 
 def test_function_call_output_text_blocks_join_into_a_string() -> None:
-    result = ToolMessage(content=[{"type": "text", "text": '{"t": 21}'}], tool_call_id="call_weather")
+    result = ToolMessage(
+        content=[{"type": "text", "text": '{"t": 21}'}], tool_call_id="call_weather"
+    )
     assert history_with(FUNCTION_CALL, result)["output"] == '{"t": 21}'
 
 
@@ -681,9 +722,7 @@ def test_computer_call_output_without_a_screenshot_is_refused() -> None:
         to_input_items([ai, ToolMessage("clicked", tool_call_id="call_computer")])
 
 
-@pytest.mark.parametrize(
-    ("status", "expected"), [("success", "completed"), ("error", "failed")]
-)
+@pytest.mark.parametrize(("status", "expected"), [("success", "completed"), ("error", "failed")])
 def test_apply_patch_call_output_status(status: str, expected: str) -> None:
     result = ToolMessage("patched", tool_call_id="call_patch", status=status)
     out = history_with(PATCH_CALL, result)
@@ -782,9 +821,7 @@ def test_building_a_long_history_is_linear() -> None:
         call_id = f"call_{turn}"
         messages += [
             HumanMessage(f"question {turn}"),
-            to_ai_message(
-                response([{**FUNCTION_CALL, "id": f"fc_{turn}", "call_id": call_id}])
-            ),
+            to_ai_message(response([{**FUNCTION_CALL, "id": f"fc_{turn}", "call_id": call_id}])),
             ToolMessage("result", tool_call_id=call_id),
         ]
     messages += [AIMessage("done")] * (3000 - len(messages))

@@ -202,7 +202,9 @@ def test_content_blocks_are_standard(recorded: Recorded) -> None:
             if item["type"] == kind:
                 ids = [b.get("id") for b in blocks if b["type"] == "server_tool_call"]
                 assert item["id"] in ids
-                results = [b.get("tool_call_id") for b in blocks if b["type"] == "server_tool_result"]
+                results = [
+                    b.get("tool_call_id") for b in blocks if b["type"] == "server_tool_result"
+                ]
                 assert item["id"] in results
     summaries = sum(
         len(item.get("summary") or []) for item in output if item["type"] == "reasoning"
@@ -376,7 +378,9 @@ def test_metadata_of_an_incomplete_response() -> None:
 
 def test_tool_messages_answer_recorded_client_calls() -> None:
     """A recorded function call, answered by a ToolMessage, makes a valid next input."""
-    recorded = next(r for r in RESPONSES if any(i["type"] == "function_call" for i in _body(r)["output"]))
+    recorded = next(
+        r for r in RESPONSES if any(i["type"] == "function_call" for i in _body(r)["output"])
+    )
     message = _message(recorded)
     results = [ToolMessage("ok", tool_call_id=str(call["id"])) for call in message.tool_calls]
     items = to_input_items([HumanMessage("go"), message, *results])

@@ -91,6 +91,19 @@ def test_chat_stream_without_stop_gives_the_same_message(recorded: Recorded) -> 
 
 
 @pytest.mark.parametrize("recorded", STREAMS, ids=IDS)
+def test_chat_stream_with_an_unmatched_stop_gives_the_same_message(recorded: Recorded) -> None:
+    """Text held back as a possible stop sequence is released when its block ends."""
+    events, state = decode([recorded.sse])
+    run = ChatStream(["e\x00", " \x01", ".\x02"])  # common first characters, never matched
+    chunks = [gen.message for event in events for gen in run.feed(event)]
+    last = run.finish(state.response).message
+    assert isinstance(last, AIMessageChunk)
+    merged = merge([*(c for c in chunks if isinstance(c, AIMessageChunk)), last])
+    assert_same_message(merged, to_ai_message(final_response(recorded.sse)))
+    assert not run.stopped
+
+
+@pytest.mark.parametrize("recorded", STREAMS, ids=IDS)
 def test_parity_survives_any_byte_chunking(recorded: Recorded) -> None:
     expected = to_ai_message(final_response(recorded.sse))
     body = recorded.sse

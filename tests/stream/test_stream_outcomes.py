@@ -106,9 +106,7 @@ def test_incomplete_json_response_surfaces_the_same(
 
 # -- failures raise typed errors, never a short success ---------------------------------
 
-FAILED = syn.terminal(
-    "failed", [], error={"code": "server_error", "message": "The model crashed"}
-)
+FAILED = syn.terminal("failed", [], error={"code": "server_error", "message": "The model crashed"})
 ERROR_FLAT = {"type": "error", "code": "rate_limit_exceeded", "message": "Slow down", "param": None}
 ERROR_NESTED = {
     "type": "error",
