@@ -7,25 +7,21 @@ shells that differ only in how they spawn: ``subprocess`` + threads, or ``asynci
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import getpass
 import json
 import logging
 import os
 import shlex
 import shutil
-import signal
-import subprocess
 import sys
-import threading
-import time
-from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Literal, TypedDict, TypeVar, cast
+from typing import Any, Literal, TypedDict, TypeVar
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
+from langchain_responses.tools._process import Finished, Flow, Spawn, adrive, aspawn, drive, spawn
 
 __all__ = [
     "ApprovalPolicy",
@@ -169,35 +165,6 @@ class _ExecAction(BaseModel):
     user: str | None = None
 
 
-@dataclass(frozen=True)
-class _Spawn:
-    """One process to start: what the sans-IO flow asks its shell for."""
-
-    argv: tuple[str, ...]
-    cwd: str | None
-    env: dict[str, str]
-    timeout_s: float
-
-
-@dataclass(frozen=True)
-class _Finished:
-    """What the shell reports back: decoded streams and the exit code (``None``: timed out)."""
-
-    stdout: str
-    stderr: str
-    returncode: int | None
-    duration_s: float
-
-    def to_shell_output(self) -> ShellOutput:
-        outcome: ExitOutcome | TimeoutOutcome = {"type": "timeout"}
-        if self.returncode is not None:
-            outcome = {"type": "exit", "exit_code": self.returncode}
-        return ShellOutput(stdout=self.stdout, stderr=self.stderr, outcome=outcome)
-
-
-_Flow = Generator[_Spawn, _Finished, _T]
-
-
 @dataclass(frozen=True, kw_only=True)
 class ShellExecutor:
     """Runs ``shell_call`` / ``local_shell_call`` actions here, after approval.
@@ -222,11 +189,11 @@ class ShellExecutor:
         (``max_output_length`` of the action, capped by the executor's). A refused call runs
         nothing and returns a single entry with exit code 1 and the reason on stderr.
         """
-        return _drive(self._shell_flow(action), self._spawn)
+        return drive(self._shell_flow(action), self._spawn)
 
     async def arun(self, action: Mapping[str, Any]) -> list[ShellOutput]:
         """Async twin of :meth:`run`."""
-        return await _adrive(self._shell_flow(action), self._aspawn)
+        return await adrive(self._shell_flow(action), self._aspawn)
 
     def run_local_shell(self, action: Mapping[str, Any]) -> str:
         """Run a legacy ``local_shell_call`` ``exec`` action; argv is executed without a shell.
@@ -235,31 +202,31 @@ class ShellExecutor:
         ``{"output": stdout + stderr, "metadata": {"exit_code": N, "duration_seconds": S}}``,
         exit code 124 on timeout and 1 when refused.
         """
-        return _drive(self._local_shell_flow(action), self._spawn)
+        return drive(self._local_shell_flow(action), self._spawn)
 
     async def arun_local_shell(self, action: Mapping[str, Any]) -> str:
         """Async twin of :meth:`run_local_shell`."""
-        return await _adrive(self._local_shell_flow(action), self._aspawn)
+        return await adrive(self._local_shell_flow(action), self._aspawn)
 
-    def _shell_flow(self, action: Mapping[str, Any]) -> _Flow[list[ShellOutput]]:
+    def _shell_flow(self, action: Mapping[str, Any]) -> Flow[list[ShellOutput]]:
         parsed = _ShellAction.model_validate(action)
         requested = parsed.max_output_length
         limit = min(self.max_output_length, requested if requested is not None else sys.maxsize)
         refusal = self._refusal(parsed.commands)
         if refusal is not None:
-            return _truncate([_Finished("", refusal, 1, 0.0).to_shell_output()], limit)
+            return _truncate([_shell_output(Finished("", refusal, 1, 0.0))], limit)
         timeout_s = self._timeout_s(parsed.timeout_ms)
         outputs: list[ShellOutput] = []
         shell = shutil.which("bash") or "/bin/sh"
         cwd = None if self.cwd is None else os.fspath(self.cwd)
         for command in parsed.commands:
-            finished = yield _Spawn((shell, "-c", command), cwd, self._env(), timeout_s)
-            outputs.append(finished.to_shell_output())
+            finished = yield Spawn((shell, "-c", command), cwd, self._env(), timeout_s)
+            outputs.append(_shell_output(finished))
             if finished.returncode is None:
                 break
         return _truncate(outputs, limit)
 
-    def _local_shell_flow(self, action: Mapping[str, Any]) -> _Flow[str]:
+    def _local_shell_flow(self, action: Mapping[str, Any]) -> Flow[str]:
         try:
             spawn = self._local_spawn(action)
         except _RefusedError as refused:
@@ -272,7 +239,7 @@ class ShellExecutor:
             text, exit_code = finished.stdout + finished.stderr, finished.returncode
         return _local_json(text, exit_code, finished.duration_s, self.max_output_length)
 
-    def _local_spawn(self, action: Mapping[str, Any]) -> _Spawn:
+    def _local_spawn(self, action: Mapping[str, Any]) -> Spawn:
         """The process for a ``local_shell`` action; model-set env vars are shown to the policy."""
         parsed = _ExecAction.model_validate(action)
         env = parsed.env
@@ -283,7 +250,7 @@ class ShellExecutor:
             raise _RefusedError(refusal)
         cwd = self._working_directory(parsed.working_directory)
         timeout_s = self._timeout_s(parsed.timeout_ms)
-        return _Spawn(tuple(parsed.command), str(cwd), {**self._env(), **env}, timeout_s)
+        return Spawn(tuple(parsed.command), str(cwd), {**self._env(), **env}, timeout_s)
 
     def _refusal(self, commands: Sequence[str]) -> str | None:
         """Why the call must not run, or ``None``: every command is approved before any runs."""
@@ -317,85 +284,23 @@ class ShellExecutor:
             raise _RefusedError(f"working_directory {requested!r} is outside {str(root)!r}")
         return target
 
-    def _spawn(self, request: _Spawn) -> _Finished:
-        """Sync shell: ``subprocess`` plus one reader thread per pipe."""
-        started = time.monotonic()
-        try:
-            process = subprocess.Popen(
-                request.argv,
-                cwd=request.cwd,
-                env=request.env,
-                bufsize=0,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                start_new_session=True,
-            )
-        except OSError as exc:
-            return _not_started(exc, started)
-        out, err = _Capture(self.capture_limit_bytes), _Capture(self.capture_limit_bytes)
-        readers = [
-            threading.Thread(target=capture.drain, args=(pipe,), daemon=True)
-            for pipe, capture in ((process.stdout, out), (process.stderr, err))
-        ]
-        for reader in readers:
-            reader.start()
-        returncode = _wait(process, request.timeout_s)
-        for reader in readers:
-            reader.join(_DRAIN_TIMEOUT_S)
-        return _Finished(out.text(), err.text(), returncode, time.monotonic() - started)
+    def _spawn(self, request: Spawn) -> Finished:
+        return spawn(request, self.capture_limit_bytes)
 
-    async def _aspawn(self, request: _Spawn) -> _Finished:
-        """Async shell: an ``asyncio`` subprocess plus one reader task per pipe."""
-        started = time.monotonic()
-        try:
-            process = await asyncio.create_subprocess_exec(
-                *request.argv,
-                cwd=request.cwd,
-                env=request.env,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                start_new_session=True,
-            )
-        except OSError as exc:
-            return _not_started(exc, started)
-        out, err = _Capture(self.capture_limit_bytes), _Capture(self.capture_limit_bytes)
-        pumps = [
-            asyncio.ensure_future(capture.adrain(stream))
-            for stream, capture in ((process.stdout, out), (process.stderr, err))
-        ]
-        returncode = await _await(process, request.timeout_s)
-        _, pending = await asyncio.wait(pumps, timeout=_DRAIN_TIMEOUT_S)
-        for task in pending:
-            task.cancel()
-        return _Finished(out.text(), err.text(), returncode, time.monotonic() - started)
+    async def _aspawn(self, request: Spawn) -> Finished:
+        return await aspawn(request, self.capture_limit_bytes)
+
+
+def _shell_output(finished: Finished) -> ShellOutput:
+    """The ``shell_call_output`` entry for one finished command."""
+    outcome: ExitOutcome | TimeoutOutcome = {"type": "timeout"}
+    if finished.returncode is not None:
+        outcome = {"type": "exit", "exit_code": finished.returncode}
+    return ShellOutput(stdout=finished.stdout, stderr=finished.stderr, outcome=outcome)
 
 
 class _RefusedError(Exception):
     """Internal: the call is refused; the message goes to the model."""
-
-
-def _drive(flow: _Flow[_T], spawn: Callable[[_Spawn], _Finished]) -> _T:
-    """Run a sans-IO flow to its end, answering each spawn request with ``spawn``."""
-    try:
-        request = next(flow)
-        while True:
-            request = flow.send(spawn(request))
-    except StopIteration as stop:
-        result: _T = stop.value
-        return result
-
-
-async def _adrive(flow: _Flow[_T], spawn: Callable[[_Spawn], Awaitable[_Finished]]) -> _T:
-    """Async twin of :func:`_drive`."""
-    try:
-        request = next(flow)
-        while True:
-            request = flow.send(await spawn(request))
-    except StopIteration as stop:
-        result: _T = stop.value
-        return result
 
 
 def _user_refusal(user: str | None) -> str | None:
@@ -404,78 +309,6 @@ def _user_refusal(user: str | None) -> str | None:
         return None
     current = getpass.getuser()
     return None if user == current else f"cannot run as user {user!r}: commands run as {current!r}"
-
-
-@dataclass
-class _Capture:
-    """Keeps the first ``limit`` bytes of a stream and counts the rest."""
-
-    limit: int
-    data: bytearray = field(default_factory=bytearray)
-    dropped: int = 0
-
-    def add(self, chunk: bytes) -> None:
-        room = max(self.limit - len(self.data), 0)
-        self.data += chunk[:room]
-        self.dropped += max(len(chunk) - room, 0)
-
-    def drain(self, pipe: IO[bytes] | None) -> None:
-        """Read ``pipe`` to its end (in a thread), then close it."""
-        with cast(IO[bytes], pipe) as stream:  # a PIPE is never None
-            while chunk := stream.read(_CHUNK):
-                self.add(chunk)
-
-    async def adrain(self, stream: asyncio.StreamReader | None) -> None:
-        """Async twin of :meth:`drain`."""
-        while chunk := await cast(asyncio.StreamReader, stream).read(_CHUNK):
-            self.add(chunk)
-
-    def text(self) -> str:
-        text = self.data.decode("utf-8", errors="replace")
-        if self.dropped:
-            text += f"\n[... {self.dropped} more bytes were not captured ...]"
-        return text
-
-
-def _wait(process: subprocess.Popen[bytes], timeout_s: float) -> int | None:
-    """The exit code, or ``None`` at the timeout; the group is killed if still running."""
-    try:
-        return _exit_code(process.wait(timeout_s))
-    except subprocess.TimeoutExpired:
-        return None
-    finally:
-        if process.returncode is None:
-            _kill_group(process.pid)
-            process.wait()
-
-
-async def _await(process: asyncio.subprocess.Process, timeout_s: float) -> int | None:
-    """Async twin of :func:`_wait` (also kills the group when the task is cancelled)."""
-    try:
-        return _exit_code(await asyncio.wait_for(process.wait(), timeout_s))
-    except asyncio.TimeoutError:
-        return None
-    finally:
-        if process.returncode is None:
-            _kill_group(process.pid)
-            await process.wait()
-
-
-def _kill_group(pid: int) -> None:
-    """Kill the command and everything it started (it leads its own session/group)."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
-
-
-def _exit_code(returncode: int) -> int:
-    """Signal deaths (negative in Python) become 128 + signal, as a shell reports them."""
-    return returncode if returncode >= 0 else 128 - returncode
-
-
-def _not_started(exc: OSError, started: float) -> _Finished:
-    """A command that could not start is still an output the model can adapt to (127/126)."""
-    exit_code = 127 if isinstance(exc, FileNotFoundError) else 126
-    return _Finished("", f"failed to start: {exc}", exit_code, time.monotonic() - started)
 
 
 class _Budget:
