@@ -25,6 +25,7 @@ from langchain_responses._wire.files import (
 )
 from langchain_responses.convert.request import OPTION_KEYS, check_metadata, to_json
 from langchain_responses.errors import APIError, InvalidRequestError, ResponsesError
+from langchain_responses.resources._parse import parse
 
 FileInput: TypeAlias = (
     str | os.PathLike[str] | bytes | IO[bytes] | tuple[str, bytes] | tuple[str, bytes, str]
@@ -389,7 +390,7 @@ def until_done(first: Polled, retrieve: RequestSpec, poll: Poll) -> Flow[Polled]
 
 def vector_store_create_and_poll(params: Mapping[str, Any]) -> Flow[VectorStore]:
     """Create a store, then wait until its initial files are processed."""
-    created = VectorStore.model_validate((yield vector_store_create(params)))
+    created = parse(VectorStore, (yield vector_store_create(params)))
     retrieve = vector_store_call("GET", created.id, params)
     return (yield from until_done(created, retrieve, Poll.from_params(params)))
 
@@ -400,7 +401,7 @@ def attach_and_poll(
     """Attach an uploaded file, then wait until it is ``completed``."""
     poll = Poll.from_params(params)
     spec = vector_store_file_create(vector_store_id, file_id, params)
-    attached = VectorStoreFile.model_validate((yield spec))
+    attached = parse(VectorStoreFile, (yield spec))
     retrieve = vector_store_file_call("GET", vector_store_id, attached.id, params)
     return (yield from until_done(attached, retrieve, poll))
 
@@ -411,7 +412,7 @@ def upload_and_attach(
     """Upload (purpose ``assistants``), attach, and wait until the file is ``completed``."""
     Poll.from_params(params)  # refuse bad settings before uploading anything
     spec = file_upload(file, _only(params, {"filename", *OPTION_KEYS}))
-    uploaded = FileObject.model_validate((yield spec))
+    uploaded = parse(FileObject, (yield spec))
     return (yield from attach_and_poll(vector_store_id, uploaded.id, params))
 
 
@@ -420,8 +421,8 @@ def batch_and_poll(
 ) -> Flow[VectorStoreFileBatch]:
     """Create a file batch, then wait until it leaves ``in_progress``."""
     poll = Poll.from_params(params)
-    batch = VectorStoreFileBatch.model_validate(
-        (yield file_batch_create(vector_store_id, file_ids, params))
+    batch = parse(
+        VectorStoreFileBatch, (yield file_batch_create(vector_store_id, file_ids, params))
     )
     retrieve = file_batch_call("GET", vector_store_id, batch.id, params)
     return (yield from until_done(batch, retrieve, poll))
@@ -434,6 +435,6 @@ def upload_batch_and_poll(
     Poll.from_params(params)  # refuse bad settings before uploading anything
     file_ids = list(params.get("file_ids") or ())
     for file in files:
-        uploaded = FileObject.model_validate((yield file_upload(file, _only(params, OPTION_KEYS))))
+        uploaded = parse(FileObject, (yield file_upload(file, _only(params, OPTION_KEYS))))
         file_ids.append(uploaded.id)
     return (yield from batch_and_poll(vector_store_id, file_ids, params))

@@ -13,6 +13,7 @@ from langchain_responses._wire.items import InputItem
 from langchain_responses._wire.params import ListParams, RequestOptions, RetrieveParams
 from langchain_responses._wire.response import Conversation, ConversationDeleted, ItemList
 from langchain_responses.resources import _specs
+from langchain_responses.resources._parse import parse
 from langchain_responses.resources.pagination import AsyncItemPage, ItemPage
 
 _ITEM: TypeAdapter[InputItem] = TypeAdapter(InputItem)
@@ -29,7 +30,7 @@ class ConversationItems:
     ) -> ItemList:
         """Append up to 20 items to a conversation."""
         spec = _specs.conversation_items_create(conversation_id, items, params)
-        return ItemList.model_validate(self._t.request(spec))
+        return parse(ItemList, self._t.request(spec))
 
     def list(self, conversation_id: str, **params: Unpack[ListParams]) -> ItemPage:
         """The conversation's items; iterating the page walks all pages."""
@@ -48,7 +49,7 @@ class ConversationItems:
     ) -> Conversation:
         """Delete one item; the API answers with the parent conversation."""
         spec = _specs.conversation_item("DELETE", conversation_id, item_id, options)
-        return Conversation.model_validate(self._t.request(spec))
+        return parse(Conversation, self._t.request(spec))
 
 
 class AsyncConversationItems:
@@ -62,7 +63,7 @@ class AsyncConversationItems:
     ) -> ItemList:
         """Append up to 20 items to a conversation."""
         spec = _specs.conversation_items_create(conversation_id, items, params)
-        return ItemList.model_validate(await self._t.request(spec))
+        return parse(ItemList, await self._t.request(spec))
 
     async def list(self, conversation_id: str, **params: Unpack[ListParams]) -> AsyncItemPage:
         """The conversation's items; iterating the page walks all pages."""
@@ -81,7 +82,7 @@ class AsyncConversationItems:
     ) -> Conversation:
         """Delete one item; the API answers with the parent conversation."""
         spec = _specs.conversation_item("DELETE", conversation_id, item_id, options)
-        return Conversation.model_validate(await self._t.request(spec))
+        return parse(Conversation, await self._t.request(spec))
 
 
 class Conversations:
@@ -100,12 +101,12 @@ class Conversations:
     ) -> Conversation:
         """Start a conversation, optionally with up to 20 initial items."""
         spec = _specs.conversation_create(items, metadata, options)
-        return Conversation.model_validate(self._t.request(spec))
+        return parse(Conversation, self._t.request(spec))
 
     def retrieve(self, conversation_id: str, **options: Unpack[RequestOptions]) -> Conversation:
         """A conversation by id."""
         spec = _specs.conversation("GET", conversation_id, options)
-        return Conversation.model_validate(self._t.request(spec))
+        return parse(Conversation, self._t.request(spec))
 
     def update(
         self,
@@ -116,14 +117,14 @@ class Conversations:
     ) -> Conversation:
         """Replace a conversation's metadata."""
         spec = _specs.conversation("POST", conversation_id, options, {"metadata": dict(metadata)})
-        return Conversation.model_validate(self._t.request(spec))
+        return parse(Conversation, self._t.request(spec))
 
     def delete(
         self, conversation_id: str, **options: Unpack[RequestOptions]
     ) -> ConversationDeleted:
         """Delete a conversation (its items go with it)."""
         spec = _specs.conversation("DELETE", conversation_id, options)
-        return ConversationDeleted.model_validate(self._t.request(spec))
+        return parse(ConversationDeleted, self._t.request(spec))
 
 
 class AsyncConversations:
@@ -142,14 +143,14 @@ class AsyncConversations:
     ) -> Conversation:
         """Start a conversation, optionally with up to 20 initial items."""
         spec = _specs.conversation_create(items, metadata, options)
-        return Conversation.model_validate(await self._t.request(spec))
+        return parse(Conversation, await self._t.request(spec))
 
     async def retrieve(
         self, conversation_id: str, **options: Unpack[RequestOptions]
     ) -> Conversation:
         """A conversation by id."""
         spec = _specs.conversation("GET", conversation_id, options)
-        return Conversation.model_validate(await self._t.request(spec))
+        return parse(Conversation, await self._t.request(spec))
 
     async def update(
         self,
@@ -160,11 +161,11 @@ class AsyncConversations:
     ) -> Conversation:
         """Replace a conversation's metadata."""
         spec = _specs.conversation("POST", conversation_id, options, {"metadata": dict(metadata)})
-        return Conversation.model_validate(await self._t.request(spec))
+        return parse(Conversation, await self._t.request(spec))
 
     async def delete(
         self, conversation_id: str, **options: Unpack[RequestOptions]
     ) -> ConversationDeleted:
         """Delete a conversation (its items go with it)."""
         spec = _specs.conversation("DELETE", conversation_id, options)
-        return ConversationDeleted.model_validate(await self._t.request(spec))
+        return parse(ConversationDeleted, await self._t.request(spec))

@@ -17,6 +17,7 @@ from langchain_responses._wire.files import (
 from langchain_responses._wire.params import RequestOptions
 from langchain_responses.resources import _file_specs
 from langchain_responses.resources._file_specs import FileInput
+from langchain_responses.resources._parse import parse
 
 
 class Files:
@@ -27,21 +28,21 @@ class Files:
 
     def upload(self, file: FileInput, **params: Unpack[FileUploadParams]) -> FileObject:
         """Upload a path, binary file object or bytes (``purpose`` defaults to ``assistants``)."""
-        return FileObject.model_validate(self._t.request(_file_specs.file_upload(file, params)))
+        return parse(FileObject, self._t.request(_file_specs.file_upload(file, params)))
 
     def list(self, **params: Unpack[FileListParams]) -> FileList:
         """One page of files (``after=page.last_id`` for the next)."""
-        return FileList.model_validate(self._t.request(_file_specs.file_list(params)))
+        return parse(FileList, self._t.request(_file_specs.file_list(params)))
 
     def retrieve(self, file_id: str, **options: Unpack[RequestOptions]) -> FileObject:
         """A file's metadata."""
         spec = _file_specs.file_call("GET", file_id, options)
-        return FileObject.model_validate(self._t.request(spec))
+        return parse(FileObject, self._t.request(spec))
 
     def delete(self, file_id: str, **options: Unpack[RequestOptions]) -> FileDeleted:
         """Delete a file; it also leaves every vector store."""
         spec = _file_specs.file_call("DELETE", file_id, options)
-        return FileDeleted.model_validate(self._t.request(spec))
+        return parse(FileDeleted, self._t.request(spec))
 
 
 class AsyncFiles:
@@ -54,18 +55,18 @@ class AsyncFiles:
         """Upload a path, binary file object or bytes (``purpose`` defaults to ``assistants``)."""
         # Reading the file is blocking disk I/O: keep it off the event loop.
         spec = await asyncio.to_thread(_file_specs.file_upload, file, params)
-        return FileObject.model_validate(await self._t.request(spec))
+        return parse(FileObject, await self._t.request(spec))
 
     async def list(self, **params: Unpack[FileListParams]) -> FileList:
         """One page of files (``after=page.last_id`` for the next)."""
-        return FileList.model_validate(await self._t.request(_file_specs.file_list(params)))
+        return parse(FileList, await self._t.request(_file_specs.file_list(params)))
 
     async def retrieve(self, file_id: str, **options: Unpack[RequestOptions]) -> FileObject:
         """A file's metadata."""
         spec = _file_specs.file_call("GET", file_id, options)
-        return FileObject.model_validate(await self._t.request(spec))
+        return parse(FileObject, await self._t.request(spec))
 
     async def delete(self, file_id: str, **options: Unpack[RequestOptions]) -> FileDeleted:
         """Delete a file; it also leaves every vector store."""
         spec = _file_specs.file_call("DELETE", file_id, options)
-        return FileDeleted.model_validate(await self._t.request(spec))
+        return parse(FileDeleted, await self._t.request(spec))

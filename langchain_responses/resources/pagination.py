@@ -9,12 +9,13 @@ from langchain_responses._http.request import RequestSpec
 from langchain_responses._wire.items import InputItem
 from langchain_responses._wire.response import ItemList
 from langchain_responses.resources import _specs
+from langchain_responses.resources._parse import parse
 
 
 class _PageCore:
     def __init__(self, spec: RequestSpec, body: Any) -> None:
         self.spec = spec
-        self.page = ItemList.model_validate(body)
+        self.page = parse(ItemList, body)
 
     @property
     def data(self) -> list[InputItem]:

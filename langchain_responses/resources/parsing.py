@@ -12,6 +12,7 @@ from langchain_responses._wire.items import MessageItem
 from langchain_responses._wire.response import Response
 from langchain_responses.convert.schema import text_format
 from langchain_responses.errors import APIError, InvalidRequestError
+from langchain_responses.resources._parse import parse
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -49,7 +50,7 @@ def with_text_format(params: Mapping[str, Any], model: type[BaseModel]) -> dict[
 
 def parse_response(body: Any, model: type[T]) -> ParsedResponse[T]:
     """Validate the response and parse its output text into ``model``."""
-    parsed: ParsedResponse[T] = ParsedResponse[model].model_validate(body)  # type: ignore[valid-type]
+    parsed: ParsedResponse[T] = parse(ParsedResponse[model], body)  # type: ignore[valid-type]
     if parsed.refusal is None and parsed.output_text:
         try:
             parsed._parsed = model.model_validate_json(parsed.output_text)

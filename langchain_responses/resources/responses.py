@@ -18,6 +18,7 @@ from langchain_responses._wire.params import (
 )
 from langchain_responses._wire.response import CompactedResponse, Response, ResponseDeleted
 from langchain_responses.resources import _specs
+from langchain_responses.resources._parse import parse
 from langchain_responses.resources.pagination import AsyncItemPage, ItemPage
 from langchain_responses.resources.parsing import ParsedResponse, parse_response, with_text_format
 from langchain_responses.resources.streaming import AsyncResponseStream, ResponseStream
@@ -27,7 +28,7 @@ T = TypeVar("T", bound=BaseModel)
 
 def _deleted(response_id: str, body: Any) -> ResponseDeleted:
     # The API may answer DELETE with an empty body: report the deletion all the same.
-    return ResponseDeleted.model_validate(body or {"id": response_id, "deleted": True})
+    return parse(ResponseDeleted, body or {"id": response_id, "deleted": True})
 
 
 class InputItems:
@@ -99,7 +100,7 @@ class Responses:
         spec = _specs.create(params, stream=stream)
         if stream:
             return ResponseStream(self._t, spec).open()
-        return Response.model_validate(self._t.request(spec))
+        return parse(Response, self._t.request(spec))
 
     def stream(
         self,
@@ -152,7 +153,7 @@ class Responses:
         spec = _specs.retrieve(response_id, params, stream=stream, starting_after=starting_after)
         if stream:
             return ResponseStream(self._t, spec).open()
-        return Response.model_validate(self._t.request(spec))
+        return parse(Response, self._t.request(spec))
 
     def delete(self, response_id: str, **options: Unpack[RequestOptions]) -> ResponseDeleted:
         """Delete a stored response."""
@@ -160,11 +161,11 @@ class Responses:
 
     def cancel(self, response_id: str, **options: Unpack[RequestOptions]) -> Response:
         """Cancel a background response (idempotent)."""
-        return Response.model_validate(self._t.request(_specs.cancel(response_id, options)))
+        return parse(Response, self._t.request(_specs.cancel(response_id, options)))
 
     def compact(self, **params: Unpack[CompactParams]) -> CompactedResponse:
         """Compact a conversation into a ``compaction`` item to send as the next input."""
-        return CompactedResponse.model_validate(self._t.request(_specs.compact(params)))
+        return parse(CompactedResponse, self._t.request(_specs.compact(params)))
 
 
 class AsyncResponses:
@@ -190,7 +191,7 @@ class AsyncResponses:
         spec = _specs.create(params, stream=stream)
         if stream:
             return await AsyncResponseStream(self._t, spec).open()
-        return Response.model_validate(await self._t.request(spec))
+        return parse(Response, await self._t.request(spec))
 
     def stream(
         self,
@@ -243,7 +244,7 @@ class AsyncResponses:
         spec = _specs.retrieve(response_id, params, stream=stream, starting_after=starting_after)
         if stream:
             return await AsyncResponseStream(self._t, spec).open()
-        return Response.model_validate(await self._t.request(spec))
+        return parse(Response, await self._t.request(spec))
 
     async def delete(self, response_id: str, **options: Unpack[RequestOptions]) -> ResponseDeleted:
         """Delete a stored response."""
@@ -251,8 +252,8 @@ class AsyncResponses:
 
     async def cancel(self, response_id: str, **options: Unpack[RequestOptions]) -> Response:
         """Cancel a background response (idempotent)."""
-        return Response.model_validate(await self._t.request(_specs.cancel(response_id, options)))
+        return parse(Response, await self._t.request(_specs.cancel(response_id, options)))
 
     async def compact(self, **params: Unpack[CompactParams]) -> CompactedResponse:
         """Compact a conversation into a ``compaction`` item to send as the next input."""
-        return CompactedResponse.model_validate(await self._t.request(_specs.compact(params)))
+        return parse(CompactedResponse, await self._t.request(_specs.compact(params)))

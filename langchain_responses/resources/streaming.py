@@ -17,7 +17,12 @@ from langchain_responses._http.transport import (
 )
 from langchain_responses._wire.events import ResponseStreamEvent
 from langchain_responses._wire.response import Response
-from langchain_responses.errors import APIConnectionError, IncompleteStreamError, StreamError
+from langchain_responses.errors import (
+    APIConnectionError,
+    APIError,
+    IncompleteStreamError,
+    StreamError,
+)
 from langchain_responses.resources import _specs
 from langchain_responses.stream.state import ResponseStreamState
 
@@ -66,6 +71,14 @@ class _StreamCore:
         # Keep the caller's per-call headers, query, timeout and retries (a GET has no body).
         return replace(spec, options=replace(self.spec.options, extra_body=None))
 
+    def _resume_failed(self, exc: APIError) -> IncompleteStreamError:
+        """A resume that failed (e.g. the stored response expired): keep what was received."""
+        return IncompleteStreamError(
+            f"The stream broke and could not be resumed ({exc}); the output is partial.",
+            response=self.state.response,
+            request_id=self.state.request_id,
+        )
+
     def final(self) -> Response:
         """The final response (call after the stream was consumed)."""
         if not self.state.done or self.state.response is None:
@@ -91,7 +104,12 @@ class ResponseStream(_StreamCore):
     def open(self) -> ResponseStream:
         """Send the request now (retried until the first event), so errors raise here."""
         if self._source is None:
-            self._source = self._transport.stream(self.spec)
+            try:
+                self._source = self._transport.stream(self.spec)
+            except APIError as exc:
+                if self._resumes:
+                    raise self._resume_failed(exc) from exc
+                raise
             self.state.request_id = self._source.request_id
         return self
 
@@ -160,7 +178,12 @@ class AsyncResponseStream(_StreamCore):
     async def open(self) -> AsyncResponseStream:
         """Send the request now (retried until the first event), so errors raise here."""
         if self._source is None:
-            self._source = await self._transport.stream(self.spec)
+            try:
+                self._source = await self._transport.stream(self.spec)
+            except APIError as exc:
+                if self._resumes:
+                    raise self._resume_failed(exc) from exc
+                raise
             self.state.request_id = self._source.request_id
         return self
 

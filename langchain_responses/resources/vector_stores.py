@@ -42,6 +42,7 @@ from langchain_responses.resources._file_specs import (
     Flow,
     PollTimeoutError,
 )
+from langchain_responses.resources._parse import parse
 
 __all__ = [
     "AsyncVectorStoreFileBatches",
@@ -100,7 +101,7 @@ class VectorStoreFiles:
     ) -> VectorStoreFile:
         """Attach an uploaded file (processing goes on in the background)."""
         spec = specs.vector_store_file_create(vector_store_id, file_id, params)
-        return VectorStoreFile.model_validate(self._t.request(spec))
+        return parse(VectorStoreFile, self._t.request(spec))
 
     def create_and_poll(
         self,
@@ -123,21 +124,21 @@ class VectorStoreFiles:
     ) -> VectorStoreFileList:
         """One page of the store's files (``filter`` by status)."""
         spec = specs.vector_store_file_list(vector_store_id, params)
-        return VectorStoreFileList.model_validate(self._t.request(spec))
+        return parse(VectorStoreFileList, self._t.request(spec))
 
     def retrieve(
         self, vector_store_id: str, file_id: str, **options: Unpack[RequestOptions]
     ) -> VectorStoreFile:
         """One attached file, with its processing ``status`` and ``last_error``."""
         spec = specs.vector_store_file_call("GET", vector_store_id, file_id, options)
-        return VectorStoreFile.model_validate(self._t.request(spec))
+        return parse(VectorStoreFile, self._t.request(spec))
 
     def delete(
         self, vector_store_id: str, file_id: str, **options: Unpack[RequestOptions]
     ) -> VectorStoreFileDeleted:
         """Detach a file from the store (``client.files.delete`` deletes the file itself)."""
         spec = specs.vector_store_file_call("DELETE", vector_store_id, file_id, options)
-        return VectorStoreFileDeleted.model_validate(self._t.request(spec))
+        return parse(VectorStoreFileDeleted, self._t.request(spec))
 
 
 class AsyncVectorStoreFiles:
@@ -151,7 +152,7 @@ class AsyncVectorStoreFiles:
     ) -> VectorStoreFile:
         """Attach an uploaded file (processing goes on in the background)."""
         spec = specs.vector_store_file_create(vector_store_id, file_id, params)
-        return VectorStoreFile.model_validate(await self._t.request(spec))
+        return parse(VectorStoreFile, await self._t.request(spec))
 
     async def create_and_poll(
         self,
@@ -175,21 +176,21 @@ class AsyncVectorStoreFiles:
     ) -> VectorStoreFileList:
         """One page of the store's files (``filter`` by status)."""
         spec = specs.vector_store_file_list(vector_store_id, params)
-        return VectorStoreFileList.model_validate(await self._t.request(spec))
+        return parse(VectorStoreFileList, await self._t.request(spec))
 
     async def retrieve(
         self, vector_store_id: str, file_id: str, **options: Unpack[RequestOptions]
     ) -> VectorStoreFile:
         """One attached file, with its processing ``status`` and ``last_error``."""
         spec = specs.vector_store_file_call("GET", vector_store_id, file_id, options)
-        return VectorStoreFile.model_validate(await self._t.request(spec))
+        return parse(VectorStoreFile, await self._t.request(spec))
 
     async def delete(
         self, vector_store_id: str, file_id: str, **options: Unpack[RequestOptions]
     ) -> VectorStoreFileDeleted:
         """Detach a file from the store (``client.files.delete`` deletes the file itself)."""
         spec = specs.vector_store_file_call("DELETE", vector_store_id, file_id, options)
-        return VectorStoreFileDeleted.model_validate(await self._t.request(spec))
+        return parse(VectorStoreFileDeleted, await self._t.request(spec))
 
 
 class VectorStoreFileBatches:
@@ -207,7 +208,7 @@ class VectorStoreFileBatches:
     ) -> VectorStoreFileBatch:
         """Attach up to 2000 uploaded files (``attributes`` apply to each)."""
         spec = specs.file_batch_create(vector_store_id, file_ids, params)
-        return VectorStoreFileBatch.model_validate(self._t.request(spec))
+        return parse(VectorStoreFileBatch, self._t.request(spec))
 
     def create_and_poll(
         self,
@@ -233,14 +234,14 @@ class VectorStoreFileBatches:
     ) -> VectorStoreFileBatch:
         """A batch, with its ``status`` and ``file_counts``."""
         spec = specs.file_batch_call("GET", vector_store_id, batch_id, options)
-        return VectorStoreFileBatch.model_validate(self._t.request(spec))
+        return parse(VectorStoreFileBatch, self._t.request(spec))
 
     def cancel(
         self, vector_store_id: str, batch_id: str, **options: Unpack[RequestOptions]
     ) -> VectorStoreFileBatch:
         """Stop processing the batch's remaining files."""
         spec = specs.file_batch_call("POST", vector_store_id, batch_id, options, "cancel")
-        return VectorStoreFileBatch.model_validate(self._t.request(spec))
+        return parse(VectorStoreFileBatch, self._t.request(spec))
 
 
 class AsyncVectorStoreFileBatches:
@@ -258,7 +259,7 @@ class AsyncVectorStoreFileBatches:
     ) -> VectorStoreFileBatch:
         """Attach up to 2000 uploaded files (``attributes`` apply to each)."""
         spec = specs.file_batch_create(vector_store_id, file_ids, params)
-        return VectorStoreFileBatch.model_validate(await self._t.request(spec))
+        return parse(VectorStoreFileBatch, await self._t.request(spec))
 
     async def create_and_poll(
         self,
@@ -285,14 +286,14 @@ class AsyncVectorStoreFileBatches:
     ) -> VectorStoreFileBatch:
         """A batch, with its ``status`` and ``file_counts``."""
         spec = specs.file_batch_call("GET", vector_store_id, batch_id, options)
-        return VectorStoreFileBatch.model_validate(await self._t.request(spec))
+        return parse(VectorStoreFileBatch, await self._t.request(spec))
 
     async def cancel(
         self, vector_store_id: str, batch_id: str, **options: Unpack[RequestOptions]
     ) -> VectorStoreFileBatch:
         """Stop processing the batch's remaining files."""
         spec = specs.file_batch_call("POST", vector_store_id, batch_id, options, "cancel")
-        return VectorStoreFileBatch.model_validate(await self._t.request(spec))
+        return parse(VectorStoreFileBatch, await self._t.request(spec))
 
 
 class VectorStores:
@@ -305,7 +306,7 @@ class VectorStores:
 
     def create(self, **params: Unpack[VectorStoreCreateParams]) -> VectorStore:
         """Create a store, optionally with files (processed in the background)."""
-        return VectorStore.model_validate(self._t.request(specs.vector_store_create(params)))
+        return parse(VectorStore, self._t.request(specs.vector_store_create(params)))
 
     def create_and_poll(self, **params: Unpack[VectorStoreCreateAndPollParams]) -> VectorStore:
         """Create a store and wait until its files are processed."""
@@ -314,23 +315,23 @@ class VectorStores:
     def retrieve(self, vector_store_id: str, **options: Unpack[RequestOptions]) -> VectorStore:
         """A store, with its ``status`` and ``file_counts``."""
         spec = specs.vector_store_call("GET", vector_store_id, options)
-        return VectorStore.model_validate(self._t.request(spec))
+        return parse(VectorStore, self._t.request(spec))
 
     def list(self, **params: Unpack[VectorStoreListParams]) -> VectorStoreList:
         """One page of stores (``after=page.last_id`` for the next)."""
-        return VectorStoreList.model_validate(self._t.request(specs.vector_store_list(params)))
+        return parse(VectorStoreList, self._t.request(specs.vector_store_list(params)))
 
     def delete(self, vector_store_id: str, **options: Unpack[RequestOptions]) -> VectorStoreDeleted:
         """Delete a store (its files stay in ``client.files``)."""
         spec = specs.vector_store_call("DELETE", vector_store_id, options)
-        return VectorStoreDeleted.model_validate(self._t.request(spec))
+        return parse(VectorStoreDeleted, self._t.request(spec))
 
     def search(
         self, vector_store_id: str, **params: Unpack[VectorStoreSearchParams]
     ) -> VectorStoreSearchResultsPage:
         """Search the store directly, without a model."""
         spec = specs.vector_store_search(vector_store_id, params)
-        return VectorStoreSearchResultsPage.model_validate(self._t.request(spec))
+        return parse(VectorStoreSearchResultsPage, self._t.request(spec))
 
 
 class AsyncVectorStores:
@@ -343,7 +344,7 @@ class AsyncVectorStores:
 
     async def create(self, **params: Unpack[VectorStoreCreateParams]) -> VectorStore:
         """Create a store, optionally with files (processed in the background)."""
-        return VectorStore.model_validate(await self._t.request(specs.vector_store_create(params)))
+        return parse(VectorStore, await self._t.request(specs.vector_store_create(params)))
 
     async def create_and_poll(
         self, **params: Unpack[VectorStoreCreateAndPollParams]
@@ -356,23 +357,23 @@ class AsyncVectorStores:
     ) -> VectorStore:
         """A store, with its ``status`` and ``file_counts``."""
         spec = specs.vector_store_call("GET", vector_store_id, options)
-        return VectorStore.model_validate(await self._t.request(spec))
+        return parse(VectorStore, await self._t.request(spec))
 
     async def list(self, **params: Unpack[VectorStoreListParams]) -> VectorStoreList:
         """One page of stores (``after=page.last_id`` for the next)."""
         spec = specs.vector_store_list(params)
-        return VectorStoreList.model_validate(await self._t.request(spec))
+        return parse(VectorStoreList, await self._t.request(spec))
 
     async def delete(
         self, vector_store_id: str, **options: Unpack[RequestOptions]
     ) -> VectorStoreDeleted:
         """Delete a store (its files stay in ``client.files``)."""
         spec = specs.vector_store_call("DELETE", vector_store_id, options)
-        return VectorStoreDeleted.model_validate(await self._t.request(spec))
+        return parse(VectorStoreDeleted, await self._t.request(spec))
 
     async def search(
         self, vector_store_id: str, **params: Unpack[VectorStoreSearchParams]
     ) -> VectorStoreSearchResultsPage:
         """Search the store directly, without a model."""
         spec = specs.vector_store_search(vector_store_id, params)
-        return VectorStoreSearchResultsPage.model_validate(await self._t.request(spec))
+        return parse(VectorStoreSearchResultsPage, await self._t.request(spec))

@@ -441,3 +441,17 @@ def test_non_json_serialisable_tool_arguments_refused(
     with pytest.raises(errors.InvalidRequestError, match="JSON"):
         make_model(server).invoke(history)
     assert server.requests == []
+
+
+@pytest.mark.parametrize("mode", ["stream", "astream"])
+async def test_failed_resume_keeps_the_partial_output(
+    server: ScriptedServer, make_model: Make, mode: str
+) -> None:
+    events = text_events(["one ", "two ", "three"], rid="resp_gone", background=True)
+    server.enqueue(sse(events, close_after_chunks=6))
+    server.enqueue(Reply.error(404, "Response 'resp_gone' not found."))
+    with pytest.raises(errors.IncompleteStreamError) as info:
+        await call(make_model(server, background=True, max_retries=0), mode)
+    assert info.value.partial_text == "one two "
+    assert info.value.response_id == "resp_gone"
+    assert isinstance(info.value.__cause__, errors.NotFoundError)

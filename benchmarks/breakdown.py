@@ -1,0 +1,484 @@
+"""Where langchain-responses spends its time, stage by stage, without profiler overhead.
+
+    .venv/bin/python -m benchmarks.breakdown      # ~40 s; writes benchmarks/profiles/breakdown.md
+
+Profilers inflate call-heavy code unevenly (cProfile doubles these paths, pyinstrument more), so
+each stage is timed on its own with ``time.process_time()`` (best of several runs) on inputs
+captured from the real server: raw bytes, decoded SSE events, typed events, chunks. Rows marked
+*prototype* time a sketch of a suggested change, written here (the package is untouched), to
+put a number on the expected gain.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.run import Server, _child_env
+
+OUT = Path(__file__).resolve().parent / "profiles"
+N = 10_000
+
+
+def best(fn: Callable[[], Any], runs: int = 5) -> float:
+    """Best-of-``runs`` CPU seconds of ``fn()``."""
+    times = []
+    for _ in range(runs):
+        gc.collect()
+        start = time.process_time()
+        fn()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+class Table:
+    def __init__(self, title: str, unit: str, scale: float) -> None:
+        self.title, self.unit, self.scale = title, unit, scale
+        self.rows: list[tuple[str, float, str]] = []
+
+    def add(self, label: str, seconds: float, note: str = "") -> float:
+        self.rows.append((label, seconds, note))
+        print(f"  {label}: {seconds * self.scale:.1f} {self.unit}", file=sys.stderr, flush=True)
+        return seconds
+
+    def markdown(self) -> str:
+        lines = [f"### {self.title}", "", f"| stage | {self.unit} | note |", "|---|--:|---|"]
+        lines += [f"| {label} | {s * self.scale:.1f} | {note} |" for label, s, note in self.rows]
+        return "\n".join(lines) + "\n"
+
+
+# --- prototypes of suggested changes (benchmark-local sketches) --------------------------------
+
+
+class FastSSEDecoder:
+    """Sketch: split on blank lines in bytes, keep ``data`` as bytes (pydantic parses bytes)."""
+
+    def __init__(self) -> None:
+        self._tail = b""
+
+    def feed(self, chunk: bytes) -> list[tuple[str | None, bytes]]:
+        buffer = self._tail + chunk if self._tail else chunk
+        if b"\r" in buffer:  # rare: fall back to normalising line ends
+            buffer = buffer.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        blocks = buffer.split(b"\n\n")
+        self._tail = blocks.pop()
+        out: list[tuple[str | None, bytes]] = []
+        for block in blocks:
+            event: str | None = None
+            data: list[bytes] = []
+            for line in block.split(b"\n"):
+                if line.startswith(b"data:"):
+                    data.append(line[6:] if line[5:6] == b" " else line[5:])
+                elif line.startswith(b"event:"):
+                    event = line[6:].strip().decode()
+            if data:
+                out.append((event, data[0] if len(data) == 1 else b"\n".join(data)))
+        return out
+
+
+def event_classes() -> dict[str, Any]:
+    from pydantic import BaseModel
+
+    from langchain_responses._wire import events as ev
+
+    classes = {}
+    for value in vars(ev).values():
+        if (
+            isinstance(value, type)
+            and issubclass(value, BaseModel)
+            and "type" in value.model_fields
+        ):
+            default = value.model_fields["type"].default
+            if isinstance(default, str):
+                classes[default] = value
+    return classes
+
+
+# --- scenarios -------------------------------------------------------------------------------
+
+
+def stream_breakdown(base: str, kind: str) -> Table:
+    from langchain_responses._http.sse import SSEDecoder
+    from langchain_responses._wire.events import parse_event
+    from langchain_responses.stream.response import ResponseAccumulator
+    from langchain_responses.stream.run import ChatStream
+    from langchain_responses.stream.state import ResponseStreamState
+
+    from benchmarks.contenders import (
+        BareChatModelContender,
+        ChatResponsesContender,
+        RawHttpx,
+        ResponsesClientContender,
+        model_name,
+    )
+
+    title = "text" if kind == "text" else "function-call arguments"
+    table = Table(f"Streaming {N:,} {title} deltas (sync), CPU ms per stream", "ms", 1e3)
+    raw = RawHttpx(base)
+    client = ResponsesClientContender(base)
+    chat = ChatResponsesContender(base)
+    bare = BareChatModelContender(base)
+    body = {"model": model_name(kind, N), "input": "x", "stream": True}
+
+    def read_bytes() -> list[bytes]:
+        with raw.client.stream("POST", raw.url, json=body, headers=raw.headers) as response:
+            return list(response.iter_bytes())
+
+    chunks = read_bytes()
+    decoder = SSEDecoder()
+    sses = [e for c in chunks for e in decoder.feed(c)] + decoder.flush()
+    typed = [parse_event(s.data) for s in sses]
+
+    def decode() -> None:
+        d = SSEDecoder()
+        for c in chunks:
+            d.feed(c)
+        d.flush()
+
+    def fast_decode() -> None:
+        d = FastSSEDecoder()
+        for c in chunks:
+            d.feed(c)
+
+    classes = event_classes()
+    fast = FastSSEDecoder()
+    raw_events = [e for c in chunks for e in fast.feed(c)]
+
+    def parse_by_name() -> None:
+        for name, data in raw_events:
+            classes[name].model_validate_json(data)
+
+    def state_feed() -> None:
+        state = ResponseStreamState()
+        for s in sses:
+            state.feed(s)
+
+    def accumulate() -> None:
+        acc = ResponseAccumulator()
+        for e in typed:
+            acc.apply(e)
+
+    def chat_feed() -> None:
+        run = ChatStream()
+        for e in typed:
+            run.feed(e)
+        run.finish(typed[-1].response)  # type: ignore[union-attr]
+
+    def builder_feed() -> None:
+        run = ChatStream()
+        for e in typed:
+            run.builder.feed(e)
+
+    def core_loop() -> None:
+        # langchain-core's BaseChatModel.stream over ready-made chunks (ChatStream's output).
+        run = ChatStream()
+        made = [c for e in typed for c in run.feed(e)]
+        made.append(run.finish(typed[-1].response))  # type: ignore[union-attr]
+        model = _list_model()
+        start = time.process_time()
+        for _ in model.stream(chat.messages, chunks=made):
+            pass
+        core_loop.seconds = time.process_time() - start  # type: ignore[attr-defined]
+
+    table.add(
+        "raw httpx end to end (`iter_lines` + `json.loads`)", best(lambda: raw.stream(kind, N))
+    )
+    table.add("httpx transport only (`iter_bytes`, nothing done)", best(read_bytes))
+    table.add("`SSEDecoder.feed` over the captured chunks", best(decode))
+    table.add(
+        "*prototype*: bytes-level SSE split, `data` kept as bytes",
+        best(fast_decode),
+        "FastSSEDecoder in breakdown.py",
+    )
+    table.add(
+        "`parse_event` (union TypeAdapter + callable discriminator)",
+        best(lambda: [parse_event(s.data) for s in sses]),
+    )
+    table.add(
+        "*prototype*: parse by the SSE `event:` name with the event's own model",
+        best(parse_by_name),
+        "`{type: cls}[sse.event].model_validate_json(data)`",
+    )
+    table.add("`ResponseAccumulator.apply` (snapshot kept up to date)", best(accumulate))
+    table.add("`ResponseStreamState.feed` (parse + accumulate + checks)", best(state_feed))
+    table.add("lr ResponsesClient end to end", best(lambda: client.stream(kind, N)))
+    table.add("`ChunkBuilder.feed` (blocks + `AIMessageChunk`)", best(builder_feed))
+    table.add("`ChatStream.feed` + `finish` (+ `ChatGenerationChunk`)", best(chat_feed))
+    samples = []
+    for _ in range(5):
+        gc.collect()
+        core_loop()
+        samples.append(core_loop.seconds)  # type: ignore[attr-defined]
+    table.add("langchain-core `BaseChatModel.stream` loop over those chunks", min(samples))
+    table.add(
+        "bare BaseChatModel end to end (chunks built + core loop)",
+        best(lambda: bare.stream(kind, N)),
+    )
+    table.add("lr ChatResponses end to end", best(lambda: chat.stream(kind, N)))
+    raw.close()
+    client.close()
+    chat.close()
+    return table
+
+
+def _list_model() -> Any:
+    from langchain_core.language_models.chat_models import BaseChatModel
+
+    class ListModel(BaseChatModel):
+        @property
+        def _llm_type(self) -> str:
+            return "list"
+
+        def _generate(self, *args: Any, **kwargs: Any) -> Any:
+            raise NotImplementedError
+
+        def _stream(
+            self, messages: Any, stop: Any = None, run_manager: Any = None, **kw: Any
+        ) -> Iterator[Any]:
+            yield from kw["chunks"]
+
+    return ListModel()
+
+
+def call_breakdown(base: str) -> Table:
+    from langchain_core.messages import HumanMessage
+
+    from langchain_responses._http.request import build_request
+    from langchain_responses._http.retry import retry_settings
+    from langchain_responses._wire.response import Response
+    from langchain_responses.convert.output import to_ai_message
+    from langchain_responses.convert.params import request_body
+    from langchain_responses.resources import _specs
+    from tenacity import Retrying  # noqa: TID251
+
+    from benchmarks import payloads
+    from benchmarks.contenders import (
+        BareChatModelContender,
+        ChatResponsesContender,
+        RawHttpx,
+        ResponsesClientContender,
+    )
+
+    table = Table("Small non-streamed call, CPU µs per call", "µs", 1e6)
+    calls = 300
+    raw = RawHttpx(base)
+    client = ResponsesClientContender(base)
+    chat = ChatResponsesContender(base)
+    bare = BareChatModelContender(base)
+    messages = [HumanMessage("Write a long story.")]
+    body = json.loads(payloads.small_response())
+    transport = client.client._transport
+    params = {"model": "bench-small", "input": "Write a long story."}
+    spec = _specs.create(params, stream=False)
+    auth = transport.config.credentials.headers()
+    response = Response.model_validate(body)
+
+    def per_call(fn: Callable[[], Any]) -> float:
+        return best(lambda: [fn() for _ in range(calls)]) / calls
+
+    def retry_loop() -> None:
+        for attempt in Retrying(**retry_settings(2)):
+            with attempt:
+                return
+
+    table.add("raw httpx end to end (`post` + `json()`)", per_call(raw.call))
+    table.add("lr ResponsesClient end to end", per_call(client.call))
+    table.add(
+        "`_specs.create` (body normalisation)",
+        per_call(lambda: _specs.create(params, stream=False)),
+    )
+    table.add(
+        "`build_request` (→ `httpx.Request`)",
+        per_call(lambda: build_request(transport.config, spec, auth)),
+    )
+    table.add("tenacity `Retrying` set-up + first attempt", per_call(retry_loop))
+    table.add(
+        "`Response.model_validate` of the small body",
+        per_call(lambda: Response.model_validate(body)),
+    )
+    table.add("lr ChatResponses `invoke` end to end", per_call(lambda: chat.llm.invoke(messages)))
+    table.add(
+        "`request_body` for one HumanMessage",
+        per_call(lambda: request_body(chat.llm._settings(), messages)),
+    )
+    table.add(
+        "`ChatResponses._prepare` (settings dict + request_body)",
+        per_call(lambda: chat.llm._prepare(messages, {})),
+    )
+    table.add("`to_ai_message(response)`", per_call(lambda: to_ai_message(response)))
+    table.add(
+        "bare BaseChatModel `invoke` (langchain-core's own floor)",
+        per_call(lambda: bare.llm.invoke(messages)),
+    )
+    return table
+
+
+def history_breakdown() -> Table:
+    from collections.abc import Mapping
+
+    from langchain_responses._http.request import encode_json
+    from langchain_responses.convert.messages import known_calls, to_input_items
+    from langchain_responses.convert.params import request_body
+    from langchain_responses.convert.request import to_json
+    from langchain_responses.resources import _specs
+    from pydantic import BaseModel
+
+    from benchmarks.contenders import ChatResponsesContender
+    from benchmarks.history import agent_history, raw_body
+
+    table = Table("Request building, 3,000-message agent history, CPU ms per build", "ms", 1e3)
+    chat = ChatResponsesContender("http://127.0.0.1:9")
+    settings = chat.llm._settings()
+    history = agent_history(3000)
+    body = request_body(settings, history)
+
+    def fast_to_json(value: Any) -> Any:
+        kind = type(value)
+        if kind is str or kind is int or kind is float or kind is bool or value is None:
+            return value
+        if kind is dict:
+            return {k if type(k) is str else str(k): fast_to_json(v) for k, v in value.items()}
+        if kind is list or kind is tuple:
+            return [fast_to_json(v) for v in value]
+        if isinstance(value, BaseModel) or isinstance(value, Mapping):
+            return to_json(value)
+        return value
+
+    table.add("raw: hand-written conversion", best(lambda: raw_body("m", history)))
+    table.add("`request_body(settings, messages)`", best(lambda: request_body(settings, history)))
+    table.add(
+        "  of which `known_calls` (a second pass over every AIMessage)",
+        best(lambda: known_calls(history)),
+    )
+    table.add(
+        "  of which `to_input_items`",
+        best(lambda: to_input_items(history, calls=known_calls(history)) and None),
+    )
+    table.add(
+        "`_specs.create(body)` (`to_body`: `to_json` over the input, twice)",
+        best(lambda: _specs.create(body, stream=False)),
+    )
+    table.add("  one `to_json(body['input'])` walk", best(lambda: to_json(body["input"])))
+    table.add(
+        "  *prototype*: exact-type fast path in `to_json`",
+        best(lambda: fast_to_json(body["input"])),
+        "`type(v) is dict/list/str` before the ABC/pydantic `isinstance` checks",
+    )
+    table.add("`encode_json(body)`", best(lambda: encode_json(body)))
+    table.add("raw: `json.dumps(body)`", best(lambda: json.dumps(body)))
+    return table
+
+
+def import_breakdown() -> Table:
+    table = Table("Import in a fresh interpreter (bytecode cached), CPU ms and RSS MB", "ms", 1e3)
+    probe = """
+import time, os
+def rss():
+    with open('/proc/self/statm') as f:
+        return int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 1e6
+{before}
+c0, r0 = time.process_time(), rss()
+{stmt}
+print(time.process_time() - c0, rss() - r0)
+"""
+    steps = [
+        (
+            "httpx + pydantic + tenacity (the client's own floor)",
+            "",
+            "import httpx, pydantic, tenacity",
+        ),
+        (
+            "`langchain_responses._wire.base` … `.items` (items, content, tools)",
+            "import httpx, pydantic, tenacity",
+            "import langchain_responses._wire.items",
+        ),
+        (
+            "`langchain_responses._wire.response`",
+            "import httpx, pydantic, tenacity, langchain_responses._wire.items",
+            "import langchain_responses._wire.response",
+        ),
+        (
+            "`langchain_responses._wire.events` (60 event models + union TypeAdapter)",
+            "import httpx, pydantic, tenacity, langchain_responses._wire.response",
+            "import langchain_responses._wire.events",
+        ),
+        (
+            "rest of `langchain_responses._wire` (requests, files, params)",
+            "import httpx, pydantic, tenacity, langchain_responses._wire.events",
+            "import langchain_responses._wire",
+        ),
+        (
+            "`langchain_responses.client` on top of `_wire`",
+            "import httpx, pydantic, tenacity, langchain_responses._wire",
+            "import langchain_responses.client",
+        ),
+        (
+            "langchain-core chat model base (on top of the client)",
+            "import langchain_responses.client",
+            "import langchain_core.language_models.chat_models",
+        ),
+        (
+            "`langchain_responses.chat_model` on top of core + client",
+            "import langchain_responses.client, langchain_core.language_models.chat_models",
+            "import langchain_responses.chat_model",
+        ),
+        (
+            "one extra model with a `response: Response` field",
+            "import langchain_responses._wire.response as r, langchain_responses._wire.base as b",
+            "type('E', (b.WireModel,), {'__annotations__': {'response': r.Response}, '__module__': 'x'})",
+        ),
+    ]
+    env = _child_env()
+    for label, before, stmt in steps:
+        code = probe.format(before=before, stmt=stmt)
+        results = []
+        for _ in range(4):
+            done = subprocess.run(
+                [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+            )
+            cpu, rss = map(float, done.stdout.split())
+            results.append((cpu, rss))
+        cpu = sorted(c for c, _ in results)[len(results) // 2]
+        rss = sorted(r for _, r in results)[len(results) // 2]
+        table.add(label, cpu, f"+{rss:.1f} MB RSS")
+    return table
+
+
+def main() -> int:
+    OUT.mkdir(exist_ok=True)
+    parts = []
+    print("imports", file=sys.stderr)
+    parts.append(import_breakdown())
+    print("history", file=sys.stderr)
+    parts.append(history_breakdown())
+    server = Server(events_per_write=8)
+    try:
+        for kind in ("text", "fc"):
+            server.prepare(kind, N)
+        for kind in ("text", "fc"):
+            print(f"stream {kind}", file=sys.stderr)
+            parts.append(stream_breakdown(server.base, kind))
+        print("small call", file=sys.stderr)
+        parts.append(call_breakdown(server.base))
+    finally:
+        server.stop()
+    header = (
+        "# Stage-by-stage costs (`python -m benchmarks.breakdown`)\n\n"
+        "Best of 5 runs, `time.process_time()`, no profiler attached.\n\n"
+    )
+    (OUT / "breakdown.md").write_text(header + "\n".join(t.markdown() for t in parts))
+    print(f"wrote {OUT / 'breakdown.md'}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
