@@ -1,6 +1,6 @@
 """Where langchain-responses spends its time, stage by stage, without profiler overhead.
 
-    .venv/bin/python -m benchmarks.breakdown      # ~40 s; writes benchmarks/profiles/breakdown.md
+    .venv/bin/python -m benchmarks.breakdown   # ~1.5 min -> benchmarks/profiles/breakdown.md
 
 Profilers inflate call-heavy code unevenly (cProfile doubles these paths, pyinstrument more), so
 each stage is timed on its own with ``time.process_time()`` (best of several runs) on inputs
@@ -16,7 +16,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,7 @@ class FastSSEDecoder:
 
 
 def event_classes() -> dict[str, Any]:
+    """``{event type: event model}`` from the package's event module."""
     from pydantic import BaseModel
 
     from langchain_responses._wire import events as ev
@@ -103,134 +104,29 @@ def event_classes() -> dict[str, Any]:
     return classes
 
 
-# --- scenarios -------------------------------------------------------------------------------
+def make_fast_to_json() -> Callable[[Any], Any]:
+    """Sketch of ``convert.request.to_json`` with exact-type checks first."""
+    from pydantic import BaseModel
 
+    from langchain_responses.convert.request import to_json
 
-def stream_breakdown(base: str, kind: str) -> Table:
-    from langchain_responses._http.sse import SSEDecoder
-    from langchain_responses._wire.events import parse_event
-    from langchain_responses.stream.response import ResponseAccumulator
-    from langchain_responses.stream.run import ChatStream
-    from langchain_responses.stream.state import ResponseStreamState
+    def fast_to_json(value: Any) -> Any:
+        kind = type(value)
+        if kind is str or kind is int or kind is float or kind is bool or value is None:
+            return value
+        if kind is dict:
+            return {k if type(k) is str else str(k): fast_to_json(v) for k, v in value.items()}
+        if kind is list or kind is tuple:
+            return [fast_to_json(v) for v in value]
+        if isinstance(value, (BaseModel, Mapping)):
+            return to_json(value)
+        return value
 
-    from benchmarks.contenders import (
-        BareChatModelContender,
-        ChatResponsesContender,
-        RawHttpx,
-        ResponsesClientContender,
-        model_name,
-    )
-
-    title = "text" if kind == "text" else "function-call arguments"
-    table = Table(f"Streaming {N:,} {title} deltas (sync), CPU ms per stream", "ms", 1e3)
-    raw = RawHttpx(base)
-    client = ResponsesClientContender(base)
-    chat = ChatResponsesContender(base)
-    bare = BareChatModelContender(base)
-    body = {"model": model_name(kind, N), "input": "x", "stream": True}
-
-    def read_bytes() -> list[bytes]:
-        with raw.client.stream("POST", raw.url, json=body, headers=raw.headers) as response:
-            return list(response.iter_bytes())
-
-    chunks = read_bytes()
-    decoder = SSEDecoder()
-    sses = [e for c in chunks for e in decoder.feed(c)] + decoder.flush()
-    typed = [parse_event(s.data) for s in sses]
-
-    def decode() -> None:
-        d = SSEDecoder()
-        for c in chunks:
-            d.feed(c)
-        d.flush()
-
-    def fast_decode() -> None:
-        d = FastSSEDecoder()
-        for c in chunks:
-            d.feed(c)
-
-    classes = event_classes()
-    fast = FastSSEDecoder()
-    raw_events = [e for c in chunks for e in fast.feed(c)]
-
-    def parse_by_name() -> None:
-        for name, data in raw_events:
-            classes[name].model_validate_json(data)
-
-    def state_feed() -> None:
-        state = ResponseStreamState()
-        for s in sses:
-            state.feed(s)
-
-    def accumulate() -> None:
-        acc = ResponseAccumulator()
-        for e in typed:
-            acc.apply(e)
-
-    def chat_feed() -> None:
-        run = ChatStream()
-        for e in typed:
-            run.feed(e)
-        run.finish(typed[-1].response)  # type: ignore[union-attr]
-
-    def builder_feed() -> None:
-        run = ChatStream()
-        for e in typed:
-            run.builder.feed(e)
-
-    def core_loop() -> None:
-        # langchain-core's BaseChatModel.stream over ready-made chunks (ChatStream's output).
-        run = ChatStream()
-        made = [c for e in typed for c in run.feed(e)]
-        made.append(run.finish(typed[-1].response))  # type: ignore[union-attr]
-        model = _list_model()
-        start = time.process_time()
-        for _ in model.stream(chat.messages, chunks=made):
-            pass
-        core_loop.seconds = time.process_time() - start  # type: ignore[attr-defined]
-
-    table.add(
-        "raw httpx end to end (`iter_lines` + `json.loads`)", best(lambda: raw.stream(kind, N))
-    )
-    table.add("httpx transport only (`iter_bytes`, nothing done)", best(read_bytes))
-    table.add("`SSEDecoder.feed` over the captured chunks", best(decode))
-    table.add(
-        "*prototype*: bytes-level SSE split, `data` kept as bytes",
-        best(fast_decode),
-        "FastSSEDecoder in breakdown.py",
-    )
-    table.add(
-        "`parse_event` (union TypeAdapter + callable discriminator)",
-        best(lambda: [parse_event(s.data) for s in sses]),
-    )
-    table.add(
-        "*prototype*: parse by the SSE `event:` name with the event's own model",
-        best(parse_by_name),
-        "`{type: cls}[sse.event].model_validate_json(data)`",
-    )
-    table.add("`ResponseAccumulator.apply` (snapshot kept up to date)", best(accumulate))
-    table.add("`ResponseStreamState.feed` (parse + accumulate + checks)", best(state_feed))
-    table.add("lr ResponsesClient end to end", best(lambda: client.stream(kind, N)))
-    table.add("`ChunkBuilder.feed` (blocks + `AIMessageChunk`)", best(builder_feed))
-    table.add("`ChatStream.feed` + `finish` (+ `ChatGenerationChunk`)", best(chat_feed))
-    samples = []
-    for _ in range(5):
-        gc.collect()
-        core_loop()
-        samples.append(core_loop.seconds)  # type: ignore[attr-defined]
-    table.add("langchain-core `BaseChatModel.stream` loop over those chunks", min(samples))
-    table.add(
-        "bare BaseChatModel end to end (chunks built + core loop)",
-        best(lambda: bare.stream(kind, N)),
-    )
-    table.add("lr ChatResponses end to end", best(lambda: chat.stream(kind, N)))
-    raw.close()
-    client.close()
-    chat.close()
-    return table
+    return fast_to_json
 
 
 def _list_model() -> Any:
+    """A BaseChatModel whose ``_stream`` yields the chunks it is given."""
     from langchain_core.language_models.chat_models import BaseChatModel
 
     class ListModel(BaseChatModel):
@@ -241,24 +137,179 @@ def _list_model() -> Any:
         def _generate(self, *args: Any, **kwargs: Any) -> Any:
             raise NotImplementedError
 
-        def _stream(
-            self, messages: Any, stop: Any = None, run_manager: Any = None, **kw: Any
-        ) -> Iterator[Any]:
-            yield from kw["chunks"]
+        def _stream(self, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            yield from kwargs["chunks"]
 
     return ListModel()
 
 
-def call_breakdown(base: str) -> Table:
-    from langchain_core.messages import HumanMessage
+# --- streaming -------------------------------------------------------------------------------
 
-    from langchain_responses._http.request import build_request
-    from langchain_responses._http.retry import retry_settings
-    from langchain_responses._wire.response import Response
-    from langchain_responses.convert.output import to_ai_message
-    from langchain_responses.convert.params import request_body
-    from langchain_responses.resources import _specs
-    from tenacity import Retrying  # noqa: TID251
+
+class StreamInputs:
+    """One stream captured at every stage: bytes, SSE events, typed events."""
+
+    def __init__(self, raw: Any, kind: str) -> None:
+        from benchmarks.contenders import model_name
+        from langchain_responses._http.sse import SSEDecoder
+        from langchain_responses._wire.events import parse_event
+
+        self.kind = kind
+        self.raw = raw
+        self.body = {"model": model_name(kind, N), "input": "x", "stream": True}
+        self.chunks = self.read_bytes()
+        decoder = SSEDecoder()
+        self.sses = [e for c in self.chunks for e in decoder.feed(c)] + decoder.flush()
+        self.typed = [parse_event(s.data) for s in self.sses]
+        fast = FastSSEDecoder()
+        self.named = [e for c in self.chunks for e in fast.feed(c)]
+
+    def read_bytes(self) -> list[bytes]:
+        raw = self.raw
+        with raw.client.stream("POST", raw.url, json=self.body, headers=raw.headers) as response:
+            return list(response.iter_bytes())
+
+
+def _client_stages(table: Table, inputs: StreamInputs, client: Any) -> None:  # noqa: C901
+    from langchain_responses._http.sse import SSEDecoder
+    from langchain_responses._wire.events import parse_event
+    from langchain_responses.stream.response import ResponseAccumulator
+    from langchain_responses.stream.state import ResponseStreamState
+
+    classes = event_classes()
+
+    def decode() -> None:
+        decoder = SSEDecoder()
+        for chunk in inputs.chunks:
+            decoder.feed(chunk)
+        decoder.flush()
+
+    def fast_decode() -> None:
+        decoder = FastSSEDecoder()
+        for chunk in inputs.chunks:
+            decoder.feed(chunk)
+
+    def parse_by_name() -> None:
+        for name, data in inputs.named:
+            classes[name].model_validate_json(data)
+
+    def accumulate() -> None:
+        accumulator = ResponseAccumulator()
+        for event in inputs.typed:
+            accumulator.apply(event)
+
+    def state_feed() -> None:
+        state = ResponseStreamState()
+        for sse in inputs.sses:
+            state.feed(sse)
+
+    kind = inputs.kind
+    table.add(
+        "raw httpx end to end (`iter_lines` + `json.loads`)",
+        best(lambda: inputs.raw.stream(kind, N)),
+    )
+    table.add("httpx transport only (`iter_bytes`, nothing done)", best(inputs.read_bytes))
+    table.add("`SSEDecoder.feed` over the captured chunks", best(decode))
+    table.add(
+        "*prototype*: bytes-level SSE split, `data` kept as bytes",
+        best(fast_decode),
+        "`FastSSEDecoder` in breakdown.py",
+    )
+    table.add(
+        "`parse_event` (union TypeAdapter + callable discriminator)",
+        best(lambda: [parse_event(s.data) for s in inputs.sses]),
+    )
+    table.add(
+        "*prototype*: parse by the SSE `event:` name with the event's own model",
+        best(parse_by_name),
+        "`{type: cls}[sse.event].model_validate_json(data)`",
+    )
+    table.add("`ResponseAccumulator.apply` (snapshot kept up to date)", best(accumulate))
+    table.add("`ResponseStreamState.feed` (parse + accumulate + checks)", best(state_feed))
+    table.add("lr ResponsesClient end to end", best(lambda: client.stream(kind, N)))
+
+
+def _chat_stages(table: Table, inputs: StreamInputs, chat: Any, bare: Any) -> None:
+    from benchmarks.contenders import model_name
+    from langchain_responses.stream.run import ChatStream
+
+    typed, kind = inputs.typed, inputs.kind
+    final = typed[-1].response  # type: ignore[union-attr]
+
+    def builder_feed() -> None:
+        run = ChatStream()
+        for event in typed:
+            run.builder.feed(event)
+
+    def chat_feed() -> None:
+        run = ChatStream()
+        for event in typed:
+            run.feed(event)
+        run.finish(final)
+
+    def core_loop() -> float:
+        run = ChatStream()
+        made = [c for e in typed for c in run.feed(e)]
+        made.append(run.finish(final))
+        model = _list_model()
+        gc.collect()
+        start = time.process_time()
+        for _ in model.stream(chat.messages, chunks=made):
+            pass
+        return time.process_time() - start
+
+    table.add("`ChunkBuilder.feed` (blocks + `AIMessageChunk`)", best(builder_feed))
+    table.add("`ChatStream.feed` + `finish` (+ `ChatGenerationChunk`)", best(chat_feed))
+    table.add(
+        "langchain-core `BaseChatModel.stream` loop over those chunks",
+        min(core_loop() for _ in range(5)),
+    )
+    table.add(
+        "bare BaseChatModel end to end (chunks built + core loop)",
+        best(lambda: bare.stream(kind, N)),
+    )
+    table.add(
+        "`ChatResponses._stream` alone (client + ChatStream, no langchain-core wrapper)",
+        best(lambda: list(chat.llm._stream(chat.messages, model=model_name(kind, N)))),
+    )
+    table.add("lr ChatResponses end to end", best(lambda: chat.stream(kind, N)))
+    gc.disable()
+    try:
+        table.add(
+            "lr ChatResponses end to end, garbage collector off",
+            best(lambda: chat.stream(kind, N)),
+            "the difference is GC work on the ~10 objects per retained chunk",
+        )
+    finally:
+        gc.enable()
+
+
+def stream_breakdown(base: str, kind: str) -> Table:
+    from benchmarks.contenders import (
+        BareChatModelContender,
+        ChatResponsesContender,
+        RawHttpx,
+        ResponsesClientContender,
+    )
+
+    title = "text" if kind == "text" else "function-call arguments"
+    table = Table(f"Streaming {N:,} {title} deltas (sync), CPU ms per stream", "ms", 1e3)
+    raw, client = RawHttpx(base), ResponsesClientContender(base)
+    chat, bare = ChatResponsesContender(base), BareChatModelContender(base)
+    inputs = StreamInputs(raw, kind)
+    _client_stages(table, inputs, client)
+    _chat_stages(table, inputs, chat, bare)
+    raw.close()
+    client.close()
+    chat.close()
+    return table
+
+
+# --- small call ------------------------------------------------------------------------------
+
+
+def call_breakdown(base: str) -> Table:
+    from tenacity import Retrying  # noqa: TID251 - timing the package's own retry loop
 
     from benchmarks import payloads
     from benchmarks.contenders import (
@@ -267,14 +318,18 @@ def call_breakdown(base: str) -> Table:
         RawHttpx,
         ResponsesClientContender,
     )
+    from langchain_responses._http.request import build_request
+    from langchain_responses._http.retry import retry_settings
+    from langchain_responses._wire.response import Response
+    from langchain_responses.convert.output import to_ai_message
+    from langchain_responses.convert.params import request_body
+    from langchain_responses.resources import _specs
 
     table = Table("Small non-streamed call, CPU µs per call", "µs", 1e6)
     calls = 300
-    raw = RawHttpx(base)
-    client = ResponsesClientContender(base)
-    chat = ChatResponsesContender(base)
-    bare = BareChatModelContender(base)
-    messages = [HumanMessage("Write a long story.")]
+    raw, client = RawHttpx(base), ResponsesClientContender(base)
+    chat, bare = ChatResponsesContender(base), BareChatModelContender(base)
+    messages = chat.messages
     body = json.loads(payloads.small_response())
     transport = client.client._transport
     params = {"model": "bench-small", "input": "Write a long story."}
@@ -289,6 +344,14 @@ def call_breakdown(base: str) -> Table:
         for attempt in Retrying(**retry_settings(2)):
             with attempt:
                 return
+
+    def parts() -> None:
+        to_ai_message(client.client.responses.create(**params))
+        bare.llm.invoke(messages)
+
+    def client_and_core() -> None:
+        client.call()
+        bare.llm.invoke(messages)
 
     table.add("raw httpx end to end (`post` + `json()`)", per_call(raw.call))
     table.add("lr ResponsesClient end to end", per_call(client.call))
@@ -314,55 +377,47 @@ def call_breakdown(base: str) -> Table:
         "`ChatResponses._prepare` (settings dict + request_body)",
         per_call(lambda: chat.llm._prepare(messages, {})),
     )
-    table.add("`to_ai_message(response)`", per_call(lambda: to_ai_message(response)))
+    table.add("`to_ai_message(response)`, hot loop", per_call(lambda: to_ai_message(response)))
     table.add(
         "bare BaseChatModel `invoke` (langchain-core's own floor)",
         per_call(lambda: bare.llm.invoke(messages)),
     )
+    table.add(
+        "client `create` + `to_ai_message` + bare `invoke`, interleaved",
+        per_call(parts),
+        "≈ ChatResponses `invoke`: its own glue is mostly `to_ai_message`",
+    )
+    table.add("client `create` + bare `invoke`, interleaved", per_call(client_and_core))
     return table
 
 
-def history_breakdown() -> Table:
-    from collections.abc import Mapping
+# --- history ---------------------------------------------------------------------------------
 
+
+def history_breakdown() -> Table:
+    from benchmarks.contenders import ChatResponsesContender
+    from benchmarks.history import agent_history, raw_body
     from langchain_responses._http.request import encode_json
     from langchain_responses.convert.messages import known_calls, to_input_items
     from langchain_responses.convert.params import request_body
     from langchain_responses.convert.request import to_json
     from langchain_responses.resources import _specs
-    from pydantic import BaseModel
-
-    from benchmarks.contenders import ChatResponsesContender
-    from benchmarks.history import agent_history, raw_body
 
     table = Table("Request building, 3,000-message agent history, CPU ms per build", "ms", 1e3)
     chat = ChatResponsesContender("http://127.0.0.1:9")
     settings = chat.llm._settings()
     history = agent_history(3000)
     body = request_body(settings, history)
-
-    def fast_to_json(value: Any) -> Any:
-        kind = type(value)
-        if kind is str or kind is int or kind is float or kind is bool or value is None:
-            return value
-        if kind is dict:
-            return {k if type(k) is str else str(k): fast_to_json(v) for k, v in value.items()}
-        if kind is list or kind is tuple:
-            return [fast_to_json(v) for v in value]
-        if isinstance(value, BaseModel) or isinstance(value, Mapping):
-            return to_json(value)
-        return value
+    calls = known_calls(history)
+    fast_to_json = make_fast_to_json()
 
     table.add("raw: hand-written conversion", best(lambda: raw_body("m", history)))
     table.add("`request_body(settings, messages)`", best(lambda: request_body(settings, history)))
     table.add(
-        "  of which `known_calls` (a second pass over every AIMessage)",
+        "  of which `known_calls` (a first pass over every AIMessage)",
         best(lambda: known_calls(history)),
     )
-    table.add(
-        "  of which `to_input_items`",
-        best(lambda: to_input_items(history, calls=known_calls(history)) and None),
-    )
+    table.add("  of which `to_input_items`", best(lambda: to_input_items(history, calls=calls)))
     table.add(
         "`_specs.create(body)` (`to_body`: `to_json` over the input, twice)",
         best(lambda: _specs.create(body, stream=False)),
@@ -378,9 +433,9 @@ def history_breakdown() -> Table:
     return table
 
 
-def import_breakdown() -> Table:
-    table = Table("Import in a fresh interpreter (bytecode cached), CPU ms and RSS MB", "ms", 1e3)
-    probe = """
+# --- import ----------------------------------------------------------------------------------
+
+_PROBE = """
 import time, os
 def rss():
     with open('/proc/self/statm') as f:
@@ -390,39 +445,25 @@ c0, r0 = time.process_time(), rss()
 {stmt}
 print(time.process_time() - c0, rss() - r0)
 """
+
+
+def import_breakdown() -> Table:
+    table = Table("Import in a fresh interpreter (bytecode cached), CPU ms and RSS", "ms", 1e3)
+    floor = "import httpx, pydantic, tenacity"
     steps = [
+        ("httpx + pydantic + tenacity (the client's own floor)", "", floor),
         (
-            "httpx + pydantic + tenacity (the client's own floor)",
-            "",
-            "import httpx, pydantic, tenacity",
-        ),
-        (
-            "`langchain_responses._wire.base` … `.items` (items, content, tools)",
-            "import httpx, pydantic, tenacity",
-            "import langchain_responses._wire.items",
-        ),
-        (
-            "`langchain_responses._wire.response`",
-            "import httpx, pydantic, tenacity, langchain_responses._wire.items",
-            "import langchain_responses._wire.response",
-        ),
-        (
-            "`langchain_responses._wire.events` (60 event models + union TypeAdapter)",
-            "import httpx, pydantic, tenacity, langchain_responses._wire.response",
-            "import langchain_responses._wire.events",
-        ),
-        (
-            "rest of `langchain_responses._wire` (requests, files, params)",
-            "import httpx, pydantic, tenacity, langchain_responses._wire.events",
+            "`langchain_responses._wire` (every wire model, the event union TypeAdapter)",
+            floor,
             "import langchain_responses._wire",
         ),
         (
             "`langchain_responses.client` on top of `_wire`",
-            "import httpx, pydantic, tenacity, langchain_responses._wire",
+            f"{floor}, langchain_responses._wire",
             "import langchain_responses.client",
         ),
         (
-            "langchain-core chat model base (on top of the client)",
+            "langchain-core chat-model base (on top of the client)",
             "import langchain_responses.client",
             "import langchain_core.language_models.chat_models",
         ),
@@ -432,16 +473,22 @@ print(time.process_time() - c0, rss() - r0)
             "import langchain_responses.chat_model",
         ),
         (
-            "one extra model with a `response: Response` field",
+            "one more model with a `response: Response` field (as each lifecycle event has)",
             "import langchain_responses._wire.response as r, langchain_responses._wire.base as b",
-            "type('E', (b.WireModel,), {'__annotations__': {'response': r.Response}, '__module__': 'x'})",
+            "type('E', (b.WireModel,), {'__annotations__': {'response': r.Response}, "
+            "'__module__': 'x'})",
+        ),
+        (
+            "`TypeAdapter(list[OutputItem])` (one more copy of the item union)",
+            "import pydantic, langchain_responses._wire.items as i",
+            "pydantic.TypeAdapter(list[i.OutputItem])",
         ),
     ]
     env = _child_env()
     for label, before, stmt in steps:
-        code = probe.format(before=before, stmt=stmt)
+        code = _PROBE.format(before=before, stmt=stmt)
         results = []
-        for _ in range(4):
+        for _ in range(5):
             done = subprocess.run(
                 [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
             )
@@ -473,7 +520,8 @@ def main() -> int:
         server.stop()
     header = (
         "# Stage-by-stage costs (`python -m benchmarks.breakdown`)\n\n"
-        "Best of 5 runs, `time.process_time()`, no profiler attached.\n\n"
+        "Best of 5 runs, `time.process_time()`, no profiler attached. Stages overlap (each row "
+        "is timed on its own); *prototype* rows are sketches in `benchmarks/breakdown.py`.\n\n"
     )
     (OUT / "breakdown.md").write_text(header + "\n".join(t.markdown() for t in parts))
     print(f"wrote {OUT / 'breakdown.md'}", file=sys.stderr)

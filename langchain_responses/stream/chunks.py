@@ -4,7 +4,8 @@ Text, refusal, reasoning and tool-argument deltas become chunks as they arrive; 
 comes with the last chunk, taken from the final response (which is authoritative: real servers
 re-encrypt reasoning and may reorder items there). Chunks merge into exactly the message that
 the non-streamed conversion of the final response gives (:mod:`langchain_responses.stream.blocks`).
-Item ids are sent only at the end too, since some servers change them in the final response.
+Item ids are sent only at the end too, since some servers change them in the final response,
+and so are annotations (see ``_STREAMED_PART_KEYS``).
 """
 
 from __future__ import annotations
@@ -108,14 +109,6 @@ class ChunkBuilder:
                 return self._reasoning_part(
                     event.output_index, "summary", event.summary_index, part
                 )
-            case ev.OutputTextAnnotationAddedEvent() if event.annotation is not None:
-                index = self._block_index(event.output_index, event.content_index)
-                block = {
-                    "type": "text",
-                    "annotations": [event.annotation.to_dict()],
-                    "index": index,
-                }
-                return self._chunk([self._emit(index, block)])
         return None
 
     def _added(self, output_index: int, item: JsonObject) -> AIMessageChunk | None:
@@ -224,7 +217,10 @@ _EMPTY: dict[str, JsonObject] = {
     "output_text": {"text": "", "annotations": []},
     "refusal": {"refusal": ""},
 }
-_STREAMED_PART_KEYS = frozenset({"type", "text", "annotations", "refusal"})
+# No `annotations`: LangChain merges list elements that carry an `index` key by that key, and
+# file citations have one (their position in the text), so two citations at one position would
+# fuse if they came in separate chunks. The whole list comes once, with the last chunk.
+_STREAMED_PART_KEYS = frozenset({"type", "text", "refusal"})
 _PART_TYPES = {"summary": "summary_text", "content": "reasoning_text"}
 
 _DELTAS: dict[type[Any], Callable[[ChunkBuilder, Any], AIMessageChunk]] = {

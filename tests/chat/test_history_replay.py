@@ -51,38 +51,32 @@ from tests.support.spec import validate_request
 
 Json = dict[str, Any]
 
+COMPACTION = "a `compaction` item from POST /responses/compact (not a chat turn) is in the history"
+ADDITIONAL_TOOLS = "pydantic-ai's `additional_tools` input item has no LangChain message form"
+PYDANTIC = "pydantic-ai__test_"
 SKIPPED = {
-    "pydantic-ai__test_openai_responses__test_openai_responses_compact_messages": (
-        "a `compaction` item from POST /responses/compact (not a chat turn) is in the history"
+    f"{PYDANTIC}openai_responses__test_openai_responses_compact_messages": COMPACTION,
+    f"{PYDANTIC}openai_responses__test_openai_responses_compact_with_auto_previous_response_"
+    "id_chain": COMPACTION,
+    f"{PYDANTIC}openai_tool_availability_delta__test_openai_live_delta_preserves_the_warmed_"
+    "cache_prefix": ADDITIONAL_TOOLS,
+    f"{PYDANTIC}tool_search__test_cross_provider_capability_replay_anthropic-claude-sonnet-4-5-"
+    "openai-responses-gpt-5.4": ADDITIONAL_TOOLS,
+    f"{PYDANTIC}tool_search__test_cross_provider_capability_replay_google-gemini-3-flash-preview-"
+    "openai-responses-gpt-5.4": ADDITIONAL_TOOLS,
+    f"{PYDANTIC}tool_search__test_cross_provider_capability_replay_openai-responses-gpt-5.4-"
+    "anthropic-claude-sonnet-4-5": ADDITIONAL_TOOLS,
+    f"{PYDANTIC}tool_search__test_cross_provider_capability_replay_openai-responses-gpt-5.4-"
+    "google-gemini-3-flash-preview": ADDITIONAL_TOOLS,
+    f"{PYDANTIC}tool_search__test_openai_native_tool_search_with_deferred_capability": (
+        ADDITIONAL_TOOLS
     ),
-    "pydantic-ai__test_openai_responses__test_openai_responses_compact_with_auto_previous_response_id_chain": (  # noqa: E501
-        "a `compaction` item from POST /responses/compact (not a chat turn) is in the history"
-    ),
-    "pydantic-ai__test_openai_tool_availability_delta__test_openai_live_delta_preserves_the_warmed_cache_prefix": (  # noqa: E501
-        "pydantic-ai's `additional_tools` input item has no LangChain message form"
-    ),
-    "pydantic-ai__test_tool_search__test_cross_provider_capability_replay_anthropic-claude-sonnet-4-5-openai-responses-gpt-5.4": (  # noqa: E501
-        "pydantic-ai's `additional_tools` input item has no LangChain message form"
-    ),
-    "pydantic-ai__test_tool_search__test_cross_provider_capability_replay_google-gemini-3-flash-preview-openai-responses-gpt-5.4": (  # noqa: E501
-        "pydantic-ai's `additional_tools` input item has no LangChain message form"
-    ),
-    "pydantic-ai__test_tool_search__test_cross_provider_capability_replay_openai-responses-gpt-5.4-anthropic-claude-sonnet-4-5": (  # noqa: E501
-        "pydantic-ai's `additional_tools` input item has no LangChain message form"
-    ),
-    "pydantic-ai__test_tool_search__test_cross_provider_capability_replay_openai-responses-gpt-5.4-google-gemini-3-flash-preview": (  # noqa: E501
-        "pydantic-ai's `additional_tools` input item has no LangChain message form"
-    ),
-    "pydantic-ai__test_tool_search__test_openai_native_tool_search_with_deferred_capability": (
-        "pydantic-ai's `additional_tools` input item has no LangChain message form"
-    ),
-    "pydantic-ai__test_tool_search__test_openai_native_tool_search_with_deferred_capability_gpt_5_6_sol": (  # noqa: E501
-        "pydantic-ai's `additional_tools` input item has no LangChain message form"
-    ),
-    "pydantic-ai__test_tool_search__test_live_tool_search_handoff_anthropic_to_openai": (
+    f"{PYDANTIC}tool_search__test_openai_native_tool_search_with_deferred_capability_gpt_5_6_"
+    "sol": ADDITIONAL_TOOLS,
+    f"{PYDANTIC}tool_search__test_live_tool_search_handoff_anthropic_to_openai": (
         "a `tool_search_call` made by another provider (no recorded response made it)"
     ),
-    "pydantic-ai__test_tool_search__test_openai_client_tool_search_streaming": (
+    f"{PYDANTIC}tool_search__test_openai_client_tool_search_streaming": (
         "a client-executed `tool_search_output`: tool_search_call is not surfaced as a tool "
         "call, so no ToolMessage can answer it"
     ),

@@ -131,6 +131,15 @@ def test_client_settings_reach_the_request(server: ScriptedServer) -> None:
     assert request.query == {"tenant": "t1"}
 
 
+def test_api_key_header_for_azure_style_servers(server: ScriptedServer) -> None:
+    model = ChatResponses(api_key="sk-azure", base_url=server.base_url, api_key_header="api-key")
+    model.invoke([HumanMessage("hi")])
+    model.client.close()
+    headers = server.requests[-1].headers
+    assert headers["api-key"] == "sk-azure"
+    assert "authorization" not in headers
+
+
 def test_call_kwargs_override_fields(server: ScriptedServer) -> None:
     fields = {
         "model": "gpt-4.1",

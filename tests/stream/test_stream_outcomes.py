@@ -66,6 +66,40 @@ class Recorder(BaseCallbackHandler):
         self.errors.append(error)
 
 
+# -- annotations ---------------------------------------------------------------------------
+
+
+def test_citations_at_one_position_stay_apart(server: ScriptedServer, model: ChatResponses) -> None:
+    """File citations carry an ``index`` (their position): LangChain must not merge them."""
+    annotations = [
+        {"type": "file_citation", "file_id": "file-1", "filename": "a.txt", "index": 5},
+        {"type": "file_citation", "file_id": "file-2", "filename": "b.txt", "index": 5},
+        {"type": "url_citation", "url": "https://x.test", "title": "X", "start_index": 0}
+        | {"end_index": 4},
+    ]
+    item = syn.message_item("Hello world")
+    item["content"][0]["annotations"] = annotations
+    where = {"output_index": 0, "item_id": "msg_1", "content_index": 0}
+    added = [
+        {"type": "response.output_text.annotation.added", **where}
+        | {"annotation_index": k, "annotation": annotation}
+        for k, annotation in enumerate(annotations)
+    ]
+    text = syn.text_events(["Hello", " world"])
+    events = [
+        syn.created(),
+        *text[:-1],
+        *added,
+        {"type": "response.output_item.done", "output_index": 0, "item": item},
+        syn.terminal("completed", [item]),
+    ]
+    server.enqueue(_sse(syn.body(events)))
+    merged = merge(list(model.stream([HumanMessage("hi")])))
+    assert merged.content[0]["annotations"] == annotations  # type: ignore[index]
+    [text_block] = merged.content_blocks
+    assert len(text_block.get("annotations", [])) == 3  # three citations, not two
+
+
 # -- incomplete --------------------------------------------------------------------------
 
 
