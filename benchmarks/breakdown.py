@@ -284,6 +284,37 @@ def _chat_stages(table: Table, inputs: StreamInputs, chat: Any, bare: Any) -> No
         gc.enable()
 
 
+def _pipeline_stages(table: Table, kind: str, client: Any) -> None:
+    """ChatStream inside the live pipeline (not on pre-parsed events), chunks dropped or kept."""
+    from benchmarks.contenders import model_name
+    from langchain_responses.stream.run import ChatStream
+
+    def events() -> Any:
+        return client.client.responses.create(model=model_name(kind, N), input="x", stream=True)
+
+    def dropped() -> None:
+        run = ChatStream()
+        with events() as stream:
+            for event in stream:
+                run.feed(event)
+
+    def kept() -> list[Any]:
+        run, out = ChatStream(), []
+        with events() as stream:
+            for event in stream:
+                out.extend(run.feed(event))
+        out.append(run.finish(stream.response))
+        return out
+
+    table.add("pipeline: client + `ChatStream.feed`, chunks dropped", best(dropped))
+    table.add("pipeline: client + `ChatStream.feed`, chunks kept", best(kept))
+    gc.disable()
+    try:
+        table.add("pipeline: … chunks kept, garbage collector off", best(kept))
+    finally:
+        gc.enable()
+
+
 def stream_breakdown(base: str, kind: str) -> Table:
     from benchmarks.contenders import (
         BareChatModelContender,
@@ -299,6 +330,7 @@ def stream_breakdown(base: str, kind: str) -> Table:
     inputs = StreamInputs(raw, kind)
     _client_stages(table, inputs, client)
     _chat_stages(table, inputs, chat, bare)
+    _pipeline_stages(table, kind, client)
     raw.close()
     client.close()
     chat.close()
@@ -500,11 +532,101 @@ def import_breakdown() -> Table:
     return table
 
 
+_FIRST_USE = """
+import sys, time, os, json
+def rss():
+    with open('/proc/self/statm') as f:
+        return int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 1e6
+import httpx, pydantic, tenacity
+c0, r0 = time.process_time(), rss()
+import langchain_responses.client
+c1, r1 = time.process_time(), rss()
+from langchain_responses._wire.response import Response
+from langchain_responses._wire.events import parse_event
+sys.path.append({root!r})
+from benchmarks import payloads
+body = json.loads(payloads.small_response())
+frames = [f.split(b"data: ", 1)[1].strip() for f in payloads.text_events(5)]
+c2 = time.process_time()
+Response.model_validate(body)
+[parse_event(f) for f in frames]
+c3, r3 = time.process_time(), rss()
+print(c1 - c0, r1 - r0, c3 - c2, r3 - r0)
+"""
+
+_DEFER_PATCHES = (
+    (
+        "_wire/base.py",
+        '        ser_json_inf_nan="constants",\n',
+        '        ser_json_inf_nan="constants",\n        defer_build=True,\n',
+    ),
+    (
+        "_wire/events.py",
+        "_EVENT_ADAPTER: TypeAdapter[ResponseStreamEvent] = TypeAdapter(ResponseStreamEvent)",
+        "import functools\n_lazy = functools.cache(lambda: TypeAdapter(ResponseStreamEvent))",
+    ),
+    ("_wire/events.py", "_EVENT_ADAPTER.validate_json(", "_lazy().validate_json("),
+    (
+        "resources/conversations.py",
+        "_ITEM: TypeAdapter[InputItem] = TypeAdapter(InputItem)",
+        "_ITEM: TypeAdapter[InputItem] = TypeAdapter(InputItem, config={'defer_build': True})",
+    ),
+)
+
+
+def defer_build_experiment(table: Table) -> None:
+    """Import cost of a patched copy of the package: ``defer_build`` + lazy adapters."""
+    import shutil
+    import tempfile
+
+    root = Path(__file__).resolve().parent.parent
+    env = _child_env()
+    env.pop("PYTHONPATH", None)
+    results: dict[str, tuple[float, float, float, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "patched" / "langchain_responses"
+        shutil.copytree(root / "langchain_responses", copy)
+        for name, old, new in _DEFER_PATCHES:
+            path = copy / name
+            text = path.read_text()
+            if old not in text:
+                table.add(f"defer_build experiment skipped: {name} changed", 0.0)
+                return
+            path.write_text(text.replace(old, new))
+        for label, where in (("current", root), ("patched", copy.parent)):
+            runs = []
+            for _ in range(4):
+                done = subprocess.run(
+                    [sys.executable, "-c", _FIRST_USE.format(root=str(root))],
+                    env={**env, "PYTHONPATH": str(where)},
+                    cwd=tmp,
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                runs.append(tuple(map(float, done.stdout.split())))
+            runs.sort()
+            results[label] = runs[len(runs) // 2]  # type: ignore[assignment]
+    for label, text in (
+        ("current", "`langchain_responses.client` as it is"),
+        ("patched", "*prototype*: `defer_build=True` on `WireModel` + lazy module-level adapters"),
+    ):
+        imp, rss, first, rss_used = results[label]
+        table.add(
+            f"{text}: import",
+            imp,
+            f"+{rss:.1f} MB RSS; then first `Response` parse + first stream events "
+            f"{first * 1e3:.0f} ms, RSS +{rss_used:.1f} MB in all",
+        )
+
+
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     parts = []
     print("imports", file=sys.stderr)
-    parts.append(import_breakdown())
+    imports = import_breakdown()
+    defer_build_experiment(imports)
+    parts.append(imports)
     print("history", file=sys.stderr)
     parts.append(history_breakdown())
     server = Server(events_per_write=8)

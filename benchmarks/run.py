@@ -64,7 +64,7 @@ class Settings:
     conc_rounds: int = 3
     conc_streams: int = 200
     conc_deltas: int = 200
-    import_rounds: int = 7
+    import_rounds: int = 5
     history_sizes: tuple[int, ...] = (30, 300, 3000)
     history_reps: dict[int, int] = field(default_factory=lambda: {30: 40, 300: 10, 3000: 5})
     history_budget: float = 0.3
@@ -330,7 +330,8 @@ def _call_round(
 def _history_round(settings: Settings, order: list[WorkerProcess], samples: Samples) -> None:
     big = max(settings.history_sizes)
     jobs = [(size, False, f"history.{size}") for size in settings.history_sizes]
-    jobs.append((big, True, f"history.{big}.bytes"))
+    if not settings.quick:
+        jobs.append((big, True, f"history.{big}.bytes"))
     for size, to_bytes, metric in jobs:
         for worker in order:
             result = worker.cmd(
@@ -364,9 +365,13 @@ def _concurrency_rounds(settings: Settings, server: Server, samples: Samples) ->
 
 def _import_rounds(settings: Settings, samples: Samples, notes: dict[str, Any]) -> None:
     keys = ["python", "core", "floor", *settings.contenders]
-    _log(f"imports: {len(keys)} probes x {settings.import_rounds} rounds (+1 warm-up)")
+    warm = not settings.quick or {"stream", "call", "history"}.isdisjoint(settings.sections)
+    _log(
+        f"imports: {len(keys)} probes x {settings.import_rounds} rounds"
+        + (" (+1 warm-up)" if warm else " (bytecode cached by the workers)")
+    )
     env = _child_env()
-    for key in keys:
+    for key in keys if warm else ():
         probe(key, env)  # warm the bytecode cache and the page cache; not counted
     for r in range(settings.import_rounds):
         for key in _rotated(tuple(keys), r):
@@ -513,14 +518,15 @@ def _rows(settings: Settings) -> list[tuple[str, list[Row]]]:
             )
             for size in sizes
         ]
-        rows.append(
-            Row(
-                f"{max(sizes)} messages, through to JSON bytes",
-                f"history.{max(sizes)}.bytes",
-                "ms",
-                1e3,
+        if not settings.quick:
+            rows.append(
+                Row(
+                    f"{max(sizes)} messages, through to JSON bytes",
+                    f"history.{max(sizes)}.bytes",
+                    "ms",
+                    1e3,
+                )
             )
-        )
         sections.append(("Request building for an agent history (median CPU per build) ¹", rows))
     return sections
 
@@ -553,7 +559,8 @@ def _cell(value: float | None, raw: float | None, row: Row, key: str) -> str:
         _fmt(value, row.unit, row.scale) if row.unit else ("—" if value is None else f"{value:.0f}")
     )
     if value is not None and row.ratio and key != "raw" and raw:
-        text += f" ({value / raw:.1f}×)"
+        ratio = value / raw
+        text += f" ({ratio:.2f}×)" if ratio < 10 else f" ({ratio:.0f}×)"
     return text
 
 
@@ -678,6 +685,24 @@ def render(samples: Samples, settings: Settings, notes: dict[str, Any], elapsed:
             lines += [
                 f"History build linearity (time per message at {sizes[-1]} ÷ at {sizes[-2]}; "
                 "1.00 = perfectly linear, the target allows ≤ 1.25): " + ", ".join(lin) + ".",
+                "",
+            ]
+    if "stream" in settings.sections:
+        shares = []
+        for mode, kind in (("sync", "text"), ("async", "text"), ("sync", "fc")):
+            server = max(
+                (_median(samples, f"stream_{mode}_{kind}.server", k) or 0.0)
+                for k in settings.contenders
+            )
+            raw = _median(samples, f"stream_{mode}_{kind}.cpu", "raw")
+            if raw:
+                shares.append((server, server / raw))
+        if shares:
+            worst = max(shares, key=lambda pair: pair[1])
+            lines += [
+                f"Server check: the SSE server used at most {worst[0] * 1e3:.1f} ms CPU per 10k "
+                f"deltas, {worst[1]:.0%} of what the fastest client (raw httpx) needed to read "
+                "them, so it is not the bottleneck.",
                 "",
             ]
     if "import" in settings.sections:

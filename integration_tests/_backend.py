@@ -38,19 +38,34 @@ class RequestLog:
 
     def __init__(self) -> None:
         self.bodies: list[dict[str, Any]] = []
+        self._clients: list[httpx.Client] = []
+        self._async_clients: list[httpx.AsyncClient] = []
 
     def _record(self, request: httpx.Request) -> None:
         if request.method == "POST" and request.url.path.endswith("/responses"):
             self.bodies.append(json.loads(request.content or b"{}"))
 
     def sync_client(self) -> httpx.Client:
-        return httpx.Client(event_hooks={"request": [self._record]}, timeout=None)
+        client = httpx.Client(event_hooks={"request": [self._record]}, timeout=None)
+        self._clients.append(client)
+        return client
 
     def async_client(self) -> httpx.AsyncClient:
         async def record(request: httpx.Request) -> None:
             self._record(request)
 
-        return httpx.AsyncClient(event_hooks={"request": [record]}, timeout=None)
+        client = httpx.AsyncClient(event_hooks={"request": [record]}, timeout=None)
+        self._async_clients.append(client)
+        return client
+
+    async def aclose(self) -> None:
+        """Close the recording clients (models never close a client they were given)."""
+        for client in self._clients:
+            client.close()
+        for async_client in self._async_clients:
+            await async_client.aclose()
+        self._clients.clear()
+        self._async_clients.clear()
 
 
 @dataclass
@@ -87,6 +102,12 @@ class Backend:
             overrides.setdefault("http_async_client", self.log.async_client())
         return ChatResponses(**self.params(**overrides))
 
+    async def release(self, *models: ChatResponses) -> None:
+        """Close ``models`` and the clients made for them, on the test's event loop."""
+        for model in models:
+            await model.aclose()
+        await self.log.aclose()
+
     def bodies(self) -> list[dict[str, Any]]:
         """Every ``POST /v1/responses`` body of this test, in order."""
         if self.server is None:
@@ -96,6 +117,18 @@ class Backend:
             for record in self.mock.requests
             if record.path == RESPONSES_PATH and record.method == "POST"
         ]
+
+    def admin(self, path: str) -> Any:
+        """``GET /_llmock/<path>`` from llmock's admin API (verdict, requests, scenario)."""
+        if self.server is None:
+            pytest.skip("needs llmock: the live API has no admin endpoints")
+        response = httpx.get(f"{self.server.url}/_llmock/{path}", timeout=10.0)
+        response.raise_for_status()
+        return response.json()
+
+    def pending(self) -> list[Any]:
+        """Scripted behaviours not consumed yet."""
+        return list(self.admin("scenario")["pending"])
 
     def reset(self) -> None:
         """Forget the previous test's requests, scripted behaviours and settings."""

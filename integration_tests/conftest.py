@@ -68,10 +68,9 @@ def backend(request: pytest.FixtureRequest) -> Iterator[Backend]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _isolated(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> None:
     """A fresh llmock (no requests, behaviours or settings left over) and no OPENAI_* env."""
     if not backend.live:
         for name in _OPENAI_ENV:
             monkeypatch.delenv(name, raising=False)
     backend.reset()
-    yield

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 import httpx
 import pytest
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages import AIMessage, AIMessageChunk
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 from langchain_tests.integration_tests import chat_models as standard
 
@@ -31,8 +31,7 @@ UsageDetail = Literal[
 ]
 
 JOKE_JSON = (
-    '{"setup": "Why did the cat sit on the computer?", '
-    '"punchline": "To keep an eye on the mouse."}'
+    '{"setup": "Why did the cat sit on the computer?", "punchline": "To keep an eye on the mouse."}'
 )
 
 
@@ -100,9 +99,8 @@ def _has_image(body: dict[str, Any]) -> bool:
 
 def _has_pdf(body: dict[str, Any]) -> bool:
     return any(
-        p.get("type") == "input_file" and str(p.get("file_data", "")).startswith(
-            "data:application/pdf;base64,"
-        )
+        p.get("type") == "input_file"
+        and str(p.get("file_data", "")).startswith("data:application/pdf;base64,")
         for p in _parts(body)
     )
 
@@ -110,8 +108,11 @@ def _has_pdf(body: dict[str, Any]) -> bool:
 def _tool_output_parts(body: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     outputs = [i for i in body.get("input") or [] if i.get("type") == "function_call_output"]
     return [
-        p for o in outputs if isinstance(o.get("output"), list) for p in o["output"] if
-        p.get("type") == kind
+        p
+        for o in outputs
+        if isinstance(o.get("output"), list)
+        for p in o["output"]
+        if p.get("type") == kind
     ]
 
 
@@ -137,6 +138,9 @@ def _expect(
 
 
 class TestChatResponsesStandard(ChatModelIntegrationTests):
+    streamed = False
+    """Whether every request of the suite must be a streamed one (checked on llmock)."""
+
     @property
     def chat_model_class(self) -> type[ChatResponses]:
         return ChatResponses
@@ -216,33 +220,33 @@ class TestChatResponsesStandard(ChatModelIntegrationTests):
 
     # -- usage-detail helpers -------------------------------------------------------------
 
-    def _run(self, model: ChatResponses, prompt: str | list[BaseMessage], *, stream: bool) -> AIMessage:
-        if not stream:
-            return model.invoke(prompt)
-        full: AIMessageChunk | None = None
-        for chunk in model.stream(prompt):
-            full = chunk if full is None else full + chunk
-        assert full is not None
-        return full
+    def _run(self, prompts: list[str], *, stream: bool, **params: Any) -> AIMessage:
+        """Send each prompt in turn (the last one streamed if asked); its answer."""
+        model = ChatResponses(**{**self.chat_model_params, **params})
+        try:
+            for prompt in prompts[:-1]:
+                model.invoke(prompt)
+            if not stream:
+                return model.invoke(prompts[-1])
+            full: AIMessageChunk | None = None
+            for chunk in model.stream(prompts[-1]):
+                full = chunk if full is None else full + chunk
+            assert full is not None
+            return full
+        finally:
+            model.close()
 
     def invoke_with_reasoning_output(self, *, stream: bool = False) -> AIMessage:
-        model = ChatResponses(
-            **{
-                **self.chat_model_params,
-                "model": LIVE_REASONING_MODEL if LIVE else self.chat_model_params["model"],
-                "reasoning": {"effort": "low"},
-                "max_retries": 2,
-            }
-        )
-        return self._run(model, "What is 3^3? Answer with the number only.", stream=stream)
+        # Live: a reasoning model; llmock answers any model, and reports 0 reasoning tokens.
+        model = LIVE_REASONING_MODEL if LIVE else self.chat_model_params["model"]
+        prompt = "What is 3^3? Answer with the number only."
+        return self._run([prompt], stream=stream, model=model, reasoning={"effort": "low"})
 
     def invoke_with_cache_read_input(self, *, stream: bool = False) -> AIMessage:
         # OpenAI caches prompts of 1024+ tokens automatically; the second call reads the cache.
-        model = ChatResponses(**{**self.chat_model_params, "max_retries": 2})
-        long_prompt = " ".join(f"Fact {i}: the sky is blue on day {i}." for i in range(300))
-        prompt = f"{long_prompt}\nHow many facts are listed above? Answer with a number."
-        self._run(model, prompt, stream=False)
-        return self._run(model, prompt, stream=stream)
+        facts = " ".join(f"Fact {i}: the sky is blue on day {i}." for i in range(300))
+        prompt = f"{facts}\nHow many facts are listed above? Answer with a number."
+        return self._run([prompt, prompt], stream=stream)
 
     # -- the model under test, closed afterwards ---------------------------------------------
 
@@ -281,5 +285,24 @@ class TestChatResponsesStandard(ChatModelIntegrationTests):
         if name in MEDIA_CHECKS:
             MEDIA_CHECKS[name](backend.bodies())
         if script is not None:
-            pending = backend.mock._server.state.scenarios.pending()
+            pending = backend.pending()
             assert not pending, f"scripted answers were not all used: {pending}"
+        if self.streamed:
+            unstreamed = [b for b in backend.bodies() if b.get("stream") is not True]
+            assert not unstreamed, f"{len(unstreamed)} request(s) were not streamed"
+
+
+class TestChatResponsesStandardStreamed(TestChatResponsesStandard):
+    """The same suite with every call streamed (``streaming=True``: ``invoke`` and ``batch``
+    aggregate SSE chunks) and structured output through a forced function call instead of
+    ``text.format``: ChatResponses' other two code paths."""
+
+    streamed = True
+
+    @property
+    def chat_model_params(self) -> dict[str, Any]:
+        return {**super().chat_model_params, "streaming": True}
+
+    @property
+    def structured_output_kwargs(self) -> dict[str, Any]:
+        return {"method": "function_calling"}

@@ -7,9 +7,10 @@ lives in ``convert/``, stream handling in ``stream/``, HTTP in the client.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import Any, Literal
 
 import httpx
@@ -20,7 +21,7 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.utils import from_env, secret_from_env
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 
 from langchain_responses import errors
 from langchain_responses._wire.response import Response
@@ -72,47 +73,71 @@ class ChatResponses(BaseChatModel):
     model_config = ConfigDict(populate_by_name=True, arbitrary_types_allowed=True)
 
     model_name: str = Field(default="gpt-4.1-mini", alias="model")
+    """The model, e.g. ``gpt-5.4`` (any string the server accepts; per call: ``model=``)."""
     api_key: SecretStr | None = Field(
         default_factory=secret_from_env("OPENAI_API_KEY", default=None), alias="openai_api_key"
     )
+    """Defaults to ``OPENAI_API_KEY``; never shown in repr, logs, errors or serialization."""
     base_url: str | None = Field(
         default_factory=from_env("OPENAI_BASE_URL", default=None), alias="openai_api_base"
     )
+    """Defaults to ``OPENAI_BASE_URL``, then ``https://api.openai.com/v1``."""
     organization: str | None = Field(
         default_factory=from_env("OPENAI_ORG_ID", default=None), alias="openai_organization"
     )
+    """``OpenAI-Organization`` header; defaults to ``OPENAI_ORG_ID``."""
     project: str | None = Field(default_factory=from_env("OPENAI_PROJECT_ID", default=None))
+    """``OpenAI-Project`` header; defaults to ``OPENAI_PROJECT_ID``."""
     timeout: float | None = Field(default=600.0, alias="request_timeout")
-    """Seconds per request (connect: 5 s); ``None`` waits forever."""
+    """Seconds to wait on the network at each step (connect at most 5 s); ``None``: forever."""
     stream_idle_timeout: float | None = None
     """Seconds a stream may go without data before it fails (default: ``timeout``)."""
     max_retries: int = 2
+    """Retries for connection errors, timeouts, 408/409/429/5xx (the official SDK's policy)."""
     temperature: float | None = None
+    """Sampling temperature, 0-2."""
     top_p: float | None = None
+    """Nucleus sampling, 0-1."""
     max_tokens: int | None = Field(default=None, alias="max_output_tokens")
+    """Sent as ``max_output_tokens`` (at least 16; counts reasoning tokens too)."""
     reasoning: dict[str, Any] | None = None
+    """``{"effort": ..., "summary": ...}`` for reasoning models."""
     reasoning_effort: str | None = None
+    """Shortcut for ``reasoning={"effort": ...}`` (``none`` ... ``xhigh``)."""
     verbosity: Literal["low", "medium", "high"] | None = None
+    """Sent as ``text.verbosity``."""
     include: list[str] | None = None
+    """Extra output, e.g. ``reasoning.encrypted_content`` or ``file_search_call.results``."""
     store: bool | None = None
+    """Whether the server stores the response (default true). ``False`` adds encrypted reasoning."""
     truncation: Literal["auto", "disabled"] | None = None
+    """``auto`` drops the oldest input when the context overflows (deprecated by the API)."""
     service_tier: str | None = None
+    """``auto``, ``default``, ``flex``, ``priority`` ..."""
     prompt_cache_key: str | None = None
+    """Groups requests for prompt caching."""
     safety_identifier: str | None = None
+    """A stable, hashed id of your end user."""
     parallel_tool_calls: bool | None = None
+    """Whether the model may call several tools in one turn."""
     instructions: str | None = None
+    """Instructions sent with every request (``previous_response_id`` does not carry them)."""
     stop: list[str] | None = Field(default=None, alias="stop_sequences")
     """Emulated client-side: the API has no stop sequences (text is cut, the stream ended)."""
     logprobs: bool | None = None
+    """Return log probabilities (adds ``message.output_text.logprobs`` to ``include``)."""
     top_logprobs: int | None = None
+    """How many alternatives per token, 0-20."""
     request_metadata: dict[str, str] | None = None
     """Sent as the request's ``metadata`` (LangChain's own ``metadata`` is for tracing)."""
     streaming: bool = False
+    """``invoke`` streams under the hood (callbacks see every token)."""
     stream_usage: bool = True
     """Usage always arrives with the last chunk; kept for ChatOpenAI compatibility."""
     background: bool = False
     """Run in the background and poll (or stream, resuming after disconnects)."""
     background_poll_interval: float = 1.0
+    """Seconds between polls of a background response."""
     use_previous_response_id: bool = False
     """Send only the messages after the last AI response, chained by ``previous_response_id``."""
     model_kwargs: dict[str, Any] = Field(default_factory=dict)
@@ -120,22 +145,29 @@ class ChatResponses(BaseChatModel):
     extra_body: dict[str, Any] | None = None
     """Fields sent verbatim in the body (e.g. another server's extensions)."""
     default_headers: dict[str, str] | None = None
+    """Headers sent with every request."""
     default_query: dict[str, object] | None = None
+    """Query parameters sent with every request (e.g. Azure's ``api-version``)."""
     api_key_header: str = "authorization"
     """``authorization`` (Bearer) or e.g. ``api-key`` for Azure."""
+    token_provider: Callable[[], str] | None = Field(default=None, exclude=True)
+    """Called for a fresh token before every request (e.g. Microsoft Entra ID for Azure)."""
+    async_token_provider: Callable[[], Awaitable[str]] | None = Field(default=None, exclude=True)
+    """Async twin of ``token_provider``, used by the async methods."""
     http_client: httpx.Client | None = Field(default=None, exclude=True)
+    """Your own ``httpx.Client`` (proxies, TLS, limits); never closed by this model."""
     http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
+    """Your own ``httpx.AsyncClient``; never closed by this model."""
 
     _client: ResponsesClient | None = PrivateAttr(default=None)
     _async_client: AsyncResponsesClient | None = PrivateAttr(default=None)
+    _client_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
-    @model_validator(mode="before")
-    @classmethod
-    def _refuse_chat_only(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            check_chat_only(data)
-            check_chat_only(data.get("model_kwargs") or {})
-        return data
+    def __init__(self, **data: Any) -> None:
+        # Before pydantic: the error stays our InvalidRequestError with its advice.
+        check_chat_only(data)
+        check_chat_only(data.get("model_kwargs") or {})
+        super().__init__(**data)
 
     # -- LangChain plumbing -------------------------------------------------------------
 
@@ -191,26 +223,37 @@ class ChatResponses(BaseChatModel):
             "default_headers": self.default_headers,
             "default_query": self.default_query,
             "api_key_header": self.api_key_header,
+            "token_provider": self.token_provider,
+            "async_token_provider": self.async_token_provider,
         }
 
     @property
     def client(self) -> ResponsesClient:
         """The sync client (created on first use, then reused: one connection pool)."""
         if self._client is None:
-            client = ResponsesClient(http_client=self.http_client, **self._client_settings())
-            # A model dropped without close() must not leak its pool's sockets: close the pool
-            # when the client is garbage collected (a user-supplied http_client stays open).
-            weakref.finalize(client, client._transport.close)
-            self._client = client
+            with self._client_lock:  # batch() calls from several threads at once
+                if self._client is None:
+                    self._client = self._new_client()
         return self._client
+
+    def _new_client(self) -> ResponsesClient:
+        client = ResponsesClient(http_client=self.http_client, **self._client_settings())
+        if self.http_client is None:
+            # A model dropped without close() must not leak its pool's sockets: close the
+            # pool once nothing (client, resource, open stream) uses its transport.
+            transport = client._transport
+            weakref.finalize(transport, transport.http.close)
+        return client
 
     @property
     def async_client(self) -> AsyncResponsesClient:
         """The async client (created on first use, then reused)."""
         if self._async_client is None:
-            self._async_client = AsyncResponsesClient(
-                http_client=self.http_async_client, **self._client_settings()
-            )
+            with self._client_lock:
+                if self._async_client is None:
+                    self._async_client = AsyncResponsesClient(
+                        http_client=self.http_async_client, **self._client_settings()
+                    )
         return self._async_client
 
     def close(self) -> None:
@@ -427,6 +470,10 @@ class ChatResponses(BaseChatModel):
                 status=exc.status,
                 headers=exc.headers,
                 request_id=exc.request_id,
+                code=exc.code,
+                param=exc.param,
+                type=exc.type,
+                body=exc.body,
             ) from exc
 
 

@@ -130,7 +130,7 @@ class ResponsesClient(_ClientSettings):
 
 
 class AsyncResponsesClient(_ClientSettings):
-    """Async client; the twin of :class:`ResponsesClient`."""
+    """Async client; the twin of ``ResponsesClient``."""
 
     def __init__(
         self, *, http_client: httpx.AsyncClient | None = None, **settings: Unpack[ClientSettings]

@@ -1,6 +1,6 @@
 """The error tree.
 
-Every error this package raises derives from :class:`ResponsesError`. HTTP and stream errors also
+Every error this package raises derives from ``ResponsesError``. HTTP and stream errors also
 derive from the matching ``langchain_core.exceptions`` class, so code written against LangChain's
 provider-neutral errors (``ModelRateLimitError``, ``ContextOverflowError`` …) catches ours too.
 """
@@ -24,6 +24,7 @@ __all__ = [
     "BadRequestError",
     "ConflictError",
     "ContextOverflowError",
+    "FileProcessingError",
     "IncompleteStreamError",
     "InternalServerError",
     "InvalidRequestError",
@@ -32,6 +33,7 @@ __all__ = [
     "ModelNotFoundError",
     "NotFoundError",
     "PermissionDeniedError",
+    "PollTimeoutError",
     "QuotaExceededError",
     "RateLimitError",
     "ResponseFailedError",
@@ -223,3 +225,23 @@ class StreamEventError(StreamError, lc.ModelAPIError):
 
 class ResponseFailedError(StreamError, lc.ModelAPIError):
     """The response ended with status ``failed`` (``response.failed`` or a failed poll)."""
+
+
+class FileProcessingError(APIError):
+    """A vector store file, batch or store ended ``failed``, ``cancelled`` or ``expired``.
+
+    ``result`` is the last object the server returned (read its ``last_error`` or
+    ``file_counts``).
+    """
+
+    def __init__(self, message: str, *, result: object, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.result = result
+
+
+class PollTimeoutError(ResponsesError, TimeoutError):
+    """Processing did not finish within ``poll_timeout``; ``result`` is the last state seen."""
+
+    def __init__(self, message: str, *, result: object) -> None:
+        super().__init__(message)
+        self.result = result

@@ -119,7 +119,10 @@ class Context:
         return server
 
     def route(self, routes: Mapping[str, list[Any]]) -> ScriptedServer:
-        """Serve ``"METHOD /path"`` (``*`` wildcards) -> replies used in order, by request."""
+        """Serve ``"METHOD /path"`` (``*``: one path segment) with its replies, in order.
+
+        The last reply of a route answers every further request to it.
+        """
         queues = {key: list(value) for key, value in routes.items()}
 
         def handle(request: RecordedRequest) -> Reply:
@@ -127,8 +130,6 @@ class Context:
                 method, pattern = key.split(" ", 1)
                 regex = "^" + re.escape(pattern).replace(r"\*", "[^/]+") + "$"
                 if request.method == method and re.match(regex, request.path):
-                    if not queue:
-                        break
                     reply = queue.pop(0) if len(queue) > 1 else queue[0]
                     return reply(request) if callable(reply) else reply
             raise AssertionError(f"no route for {request.method} {request.path}")
@@ -318,10 +319,14 @@ def _background_resume(ctx: Context) -> None:
     final = response(message("Once upon a time, a stream was cut and resumed."), background=True)
     final["id"] = "resp_bg03"
     events = text_events(final)
-    ctx.serve(
-        Reply.sse(events[:6], close_after_chunks=6),  # the connection drops mid-answer
-        Reply.sse(events[6:]),  # GET /responses/resp_bg03?stream=true&starting_after=5
-    )
+
+    def resumed(request: RecordedRequest) -> Reply:
+        assert request.method == "GET", request.method
+        assert request.path == "/v1/responses/resp_bg03", request.path
+        assert request.query == {"stream": "true", "starting_after": "5"}, request.query
+        return Reply.sse(events[6:])
+
+    ctx.serve(Reply.sse(events[:6], close_after_chunks=6), resumed)  # drops mid-answer
 
 
 @script("compact")
@@ -454,7 +459,7 @@ def _agent_turns(ctx: Context, call: dict[str, Any], output_type: str, answer: s
 
 @script("apply-patch-agent")
 def _apply_patch_agent(ctx: Context) -> None:
-    (ctx.workdir / "workspace").mkdir()
+    (ctx.workdir / "workspace").mkdir(exist_ok=True)
     call = {
         "type": "apply_patch_call",
         "id": "apc_0001",
@@ -535,19 +540,9 @@ def _file_search(ctx: Context) -> None:
     (ctx.workdir / "handbook.md").write_text("# Handbook\nRefunds are accepted within 30 days.\n")
     (ctx.workdir / "faq.md").write_text("# FAQ\nShipping takes 3 to 5 days.\n")
     file = {"id": "file-0001", "object": "file", "filename": "handbook.md", "purpose": "assistants"}
-    store = {"id": "vs_0001", "object": "vector_store", "name": "support", "status": "completed"}
+    counts = {"in_progress": 0, "completed": 1, "failed": 0, "cancelled": 0, "total": 1}
+    store = {"id": "vs_0001", "object": "vector_store", "name": "support", "file_counts": counts}
     attached = {"id": "file-0002", "object": "vector_store.file", "status": "in_progress"}
-    search_call = {
-        "type": "file_search_call",
-        "id": "fs_0001",
-        "status": "completed",
-        "queries": ["refund window"],
-        "results": [
-            {"file_id": "file-0001", "filename": "handbook.md", "score": 0.92, "text": "Refunds..."}
-        ],
-    }
-    cite = {"type": "file_citation", "file_id": "file-0001", "filename": "handbook.md", "index": 38}
-    answer = message("Refunds are accepted within 30 days.", [cite])
     hits = {
         "object": "vector_store.search_results.page",
         "data": [
@@ -561,22 +556,46 @@ def _file_search(ctx: Context) -> None:
         "has_more": False,
     }
 
-    def searches_the_store(body: Any) -> None:
-        assert body["tools"][0]["vector_store_ids"] == ["vs_0001"], body["tools"]
+    def attributes_sent(body: Any) -> None:
+        assert body["attributes"] == {"team": "support"}, body
 
     ctx.route(
         {
             "POST /v1/files": [Reply(json=file), Reply(json={**file, "id": "file-0002"})],
             "POST /v1/vector_stores": [Reply(json={**store, "status": "in_progress"})],
-            "GET /v1/vector_stores/vs_0001": [Reply(json=store)],
-            "POST /v1/vector_stores/vs_0001/files": [Reply(json=attached)],
-            "GET /v1/vector_stores/vs_0001/files/*": [Reply(json={**attached, "status": "completed"})],
-            "POST /v1/vector_stores/vs_0001/search": [Reply(json=hits)],
-            "POST /v1/responses": [
-                checked(searches_the_store, Reply(json=response(search_call, answer))),
+            "GET /v1/vector_stores/vs_0001": [Reply(json={**store, "status": "completed"})],
+            "POST /v1/vector_stores/vs_0001/files": [
+                checked(attributes_sent, Reply(json=attached))
             ],
+            "GET /v1/vector_stores/vs_0001/files/*": [
+                Reply(json={**attached, "status": "completed"})
+            ],
+            "POST /v1/vector_stores/vs_0001/search": [Reply(json=hits)],
         }
     )
+
+
+@script("file-search-answer")
+def _file_search_answer(ctx: Context) -> None:
+    search_call = {
+        "type": "file_search_call",
+        "id": "fs_0001",
+        "status": "completed",
+        "queries": ["refund window"],
+        "results": [
+            {"file_id": "file-0001", "filename": "handbook.md", "score": 0.92, "text": "Refunds..."}
+        ],
+    }
+    cite = {"type": "file_citation", "file_id": "file-0001", "filename": "handbook.md", "index": 36}
+    answer = message("Refunds are accepted within 30 days.", [cite])
+
+    def searches_the_store(body: Any) -> None:
+        tool = body["tools"][0]
+        assert tool["vector_store_ids"] == ["vs_0001"], tool
+        assert tool["filters"] == {"type": "eq", "key": "team", "value": "support"}, tool
+        assert body["include"] == ["file_search_call.results"], body
+
+    ctx.serve(checked(searches_the_store, Reply(json=response(search_call, answer))))
 
 
 # -- other servers ------------------------------------------------------------------------------
@@ -707,6 +726,7 @@ def _call_tests(namespace: dict[str, Any], before: set[str], fixtures: Mapping[s
     """Call the ``test_*`` functions the block defined, with the fixtures they name."""
     for name, value in list(namespace.items()):
         if name.startswith("test_") and name not in before and inspect.isfunction(value):
+            fixtures["llmock"].reset()  # a fresh mock per test, as the pytest fixture gives
             wanted = inspect.signature(value).parameters
             value(**{param: fixtures[param] for param in wanted})
 

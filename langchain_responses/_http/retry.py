@@ -1,6 +1,6 @@
 """The retry policy of the official SDK, expressed as tenacity settings.
 
-See docs/retries.md. One decision (`should_retry`) and one wait (`retry_wait`) serve both the
+See docs/guides/errors.md. One decision (`should_retry`) and one wait (`retry_wait`) serve both the
 sync and the async loop.
 """
 
@@ -79,8 +79,14 @@ def retry_wait(state: RetryCallState) -> float:
     delay = server_delay(exc.headers) if isinstance(exc, errors.APIStatusError) else None
     if delay is None or not 0 < delay <= MAX_SERVER_DELAY:
         delay = backoff(state.attempt_number - 1)
-    logger.info("Retrying in %.2f s (attempt %d failed: %s)", delay, state.attempt_number, exc)
     return delay
+
+
+def log_retry(state: RetryCallState) -> None:
+    """Log each retry that really happens (tenacity computes waits before its stop check)."""
+    exc = state.outcome.exception() if state.outcome is not None else None
+    sleep = state.next_action.sleep if state.next_action is not None else 0.0
+    logger.info("Retrying in %.2f s (attempt %d failed: %s)", sleep, state.attempt_number, exc)
 
 
 def retry_settings(max_retries: int) -> dict[str, Any]:
@@ -90,4 +96,5 @@ def retry_settings(max_retries: int) -> dict[str, Any]:
         "wait": retry_wait,
         "retry": retry_if_exception(should_retry),
         "reraise": True,
+        "before_sleep": log_retry,
     }

@@ -114,7 +114,7 @@ class SyncEventSource(EventSource):
 
 
 class AsyncEventSource(EventSource):
-    """Async twin of :class:`SyncEventSource`."""
+    """Async twin of ``SyncEventSource``."""
 
     async def prime(self) -> AsyncEventSource:
         """Read until the first event, so a failure here can still be retried."""
@@ -198,7 +198,7 @@ class SyncTransport:
 
 
 class AsyncTransport:
-    """Async twin of :class:`SyncTransport` over an ``httpx.AsyncClient``."""
+    """Async twin of ``SyncTransport`` over an ``httpx.AsyncClient``."""
 
     def __init__(self, config: ClientConfig, http_client: httpx.AsyncClient | None = None) -> None:
         self.config = config

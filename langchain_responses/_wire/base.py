@@ -90,7 +90,7 @@ def type_discriminator(
     *,
     untyped: Callable[[dict[str, Any]], str] | None = None,
 ) -> Callable[[Any], str]:
-    """A pydantic discriminator on ``type`` that sends unknown types to :data:`UNKNOWN_TAG`.
+    """A pydantic discriminator on ``type`` that sends unknown types to ``UNKNOWN_TAG``.
 
     ``known`` lists the tags, or maps each ``type`` to its tag when one model serves several
     types (``web_search`` and its dated aliases). ``untyped`` names the tag for an object

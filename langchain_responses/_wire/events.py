@@ -1,4 +1,4 @@
-"""Server-sent stream events (§6.3) and :func:`parse_event`.
+"""Server-sent stream events (§6.3) and ``parse_event``.
 
 Events are plain (unordered) wire models: they are parsed once and never sent back, and
 deltas arrive by the thousand. ``sequence_number`` is optional (streams before mid-2025 lack
@@ -576,7 +576,7 @@ ResponseStreamEvent = Annotated[
     | Annotated[UnknownEvent, Tag(UNKNOWN_TAG)],
     Discriminator(type_discriminator(EVENT_TYPES)),
 ]
-"""Any event of a Responses stream; unknown types parse into :class:`UnknownEvent`."""
+"""Any event of a Responses stream; unknown types parse into ``UnknownEvent``."""
 
 _EVENT_ADAPTER: TypeAdapter[ResponseStreamEvent] = TypeAdapter(ResponseStreamEvent)
 

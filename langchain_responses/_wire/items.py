@@ -732,4 +732,4 @@ TOOL_CALL_ITEM_CLASSES = (
     ImageGenerationCallItem,
     ToolSearchCallItem,
 )
-"""The classes of :data:`ToolCallItem`, for ``isinstance``."""
+"""The classes of ``ToolCallItem``, for ``isinstance``."""

@@ -1,7 +1,7 @@
 """Keyword parameters of the client methods, as TypedDicts (PEP 692 ``**kwargs`` typing).
 
 Values may be plain JSON-like dicts or wire models; see ``convert/request.py`` for how they
-become the request body. Every method also takes :class:`RequestOptions`.
+become the request body. Every method also takes ``RequestOptions``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """An ``AIMessage`` -> the output items it came from, ready to send back (pure).
 
-Blocks made by :mod:`convert.output` are raw items and go back unchanged (LangChain's merge
+Blocks made by ``convert.output`` are raw items and go back unchanged (LangChain's merge
 ``index`` keys removed); text and refusal blocks are regrouped into their assistant message;
 blocks in LangChain's standard format (``output_version="v1"``) go back as the items they
 came from where they can (reasoning, citations, client calls), and other ``tool_call`` blocks and
@@ -22,7 +22,20 @@ JsonObject = dict[str, Any]
 _PART_BLOCKS = frozenset({"text", "output_text", "refusal"})
 _INDEXED_PARTS = ("summary", "content")
 _SKIPPED = frozenset(
-    {"image", "audio", "video", "file", "tool_call_chunk", "server_tool_call", "server_tool_result"}
+    {
+        "image",
+        "audio",
+        "video",
+        "file",
+        "tool_call_chunk",
+        "server_tool_call",
+        "server_tool_result",
+        # Anthropic-format blocks (e.g. history from another model): the call itself is in
+        # `tool_calls`; sent as items they were rejected, and a `tool_use` id hid its call.
+        "tool_use",
+        "thinking",
+        "redacted_thinking",
+    }
 )
 
 

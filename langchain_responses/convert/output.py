@@ -1,10 +1,11 @@
-"""A :class:`Response` -> an ``AIMessage`` (pure).
+"""A ``Response`` -> an ``AIMessage`` (pure).
 
 Content is a list of blocks in the ``responses/v1`` layout langchain-openai uses: ``text`` and
 ``refusal`` blocks for message parts (with the message ``id``), and every other output item as
 its raw JSON (reasoning with ``encrypted_content``, tool calls, hosted tool results, items this
 package does not know yet). Nothing is dropped, so the next turn can replay every item. Blocks
-carry an ``index`` so streamed chunks merge into exactly the same message (docs/streaming.md).
+carry an ``index`` so streamed chunks merge into exactly the same message
+(docs/guides/streaming.md).
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
+from pydantic.v1 import BaseModel as BaseModelV1
 
 _NAME_CHARS = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -22,6 +23,8 @@ def json_schema_of(target: Any) -> dict[str, Any]:
         return dict(target)
     if isinstance(target, type) and issubclass(target, BaseModel):
         return target.model_json_schema()
+    if isinstance(target, type) and issubclass(target, BaseModelV1):
+        return target.schema()  # TypeAdapter refuses pydantic.v1 models
     return TypeAdapter(target).json_schema()
 
 

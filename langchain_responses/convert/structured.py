@@ -14,6 +14,7 @@ from langchain_core.output_parsers import (
 from langchain_core.runnables import Runnable, RunnableMap, RunnablePassthrough
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from pydantic import BaseModel
+from pydantic.v1 import BaseModel as BaseModelV1
 
 from langchain_responses.convert.schema import text_format
 from langchain_responses.errors import InvalidRequestError
@@ -22,7 +23,7 @@ Method = Literal["json_schema", "function_calling", "json_mode"]
 
 
 def _is_model(schema: Any) -> bool:
-    return isinstance(schema, type) and issubclass(schema, BaseModel)
+    return isinstance(schema, type) and issubclass(schema, (BaseModel, BaseModelV1))
 
 
 def _json_parser(schema: Any) -> Runnable[Any, Any]:

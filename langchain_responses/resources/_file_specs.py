@@ -1,6 +1,6 @@
 """Files and vector stores: pure request builders and the sans-I/O polling flows.
 
-Both twins share everything here. A flow is a generator that yields a :class:`RequestSpec`
+Both twins share everything here. A flow is a generator that yields a ``RequestSpec``
 (the driver sends back its JSON) or a float (the driver sleeps that long), and returns the
 result, so the sync and async drivers differ only in how they send and sleep.
 """
@@ -24,7 +24,11 @@ from langchain_responses._wire.files import (
     VectorStoreFileBatch,
 )
 from langchain_responses.convert.request import OPTION_KEYS, check_metadata, to_json
-from langchain_responses.errors import APIError, InvalidRequestError, ResponsesError
+from langchain_responses.errors import (
+    FileProcessingError,
+    InvalidRequestError,
+    PollTimeoutError,
+)
 from langchain_responses.resources._parse import parse
 
 FileInput: TypeAlias = (
@@ -47,26 +51,6 @@ _BETA = {"OpenAI-Beta": "assistants=v2"}
 _MAX_BATCH = 2000
 _LIST_KEYS = ("limit", "order", "after", "before")
 _FAILED = frozenset({"failed", "cancelled", "expired"})
-
-
-class FileProcessingError(APIError):
-    """A vector store file, batch or store ended ``failed``, ``cancelled`` or ``expired``.
-
-    ``result`` is the last object the server returned (read its ``last_error`` or
-    ``file_counts``).
-    """
-
-    def __init__(self, message: str, *, result: object, code: str | None = None) -> None:
-        super().__init__(message, code=code)
-        self.result = result
-
-
-class PollTimeoutError(ResponsesError, TimeoutError):
-    """Processing did not finish within ``poll_timeout``; ``result`` is the last state seen."""
-
-    def __init__(self, message: str, *, result: object) -> None:
-        super().__init__(message)
-        self.result = result
 
 
 # --- input checks --------------------------------------------------------------------------
@@ -151,7 +135,7 @@ def _pick(params: Mapping[str, Any], keys: Sequence[str]) -> dict[str, Any]:
 
 
 def _vs(method: str, path: str, params: Mapping[str, Any], **parts: Any) -> RequestSpec:
-    """A vector store call; ``parts`` are ``body`` / ``query`` for :class:`RequestSpec`."""
+    """A vector store call; ``parts`` are ``body`` / ``query`` for ``RequestSpec``."""
     return RequestSpec(method, path, options=_options(params, beta=True), **parts)
 
 
@@ -372,7 +356,7 @@ def check_outcome(result: VectorStore | VectorStoreFile | VectorStoreFileBatch) 
 
 
 def until_done(first: Polled, retrieve: RequestSpec, poll: Poll) -> Flow[Polled]:
-    """Re-fetch ``first`` every ``poll.interval`` until :func:`check_outcome` says it is over."""
+    """Re-fetch ``first`` every ``poll.interval`` until ``check_outcome`` says it is over."""
     deadline = None if poll.timeout is None else poll.clock() + poll.timeout
     current = first
     while not check_outcome(current):

@@ -12,7 +12,7 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def parse(model: type[M], body: Any) -> M:
-    """``body`` as a ``model``; a body of another shape is an :class:`APIError`, not a crash."""
+    """``body`` as a ``model``; a body of another shape is an ``APIError``, not a crash."""
     try:
         return model.model_validate(body)
     except ValidationError as exc:

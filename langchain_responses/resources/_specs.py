@@ -1,4 +1,4 @@
-"""What each endpoint sends: pure builders of :class:`RequestSpec`, shared by both twins."""
+"""What each endpoint sends: pure builders of ``RequestSpec``, shared by both twins."""
 
 from __future__ import annotations
 

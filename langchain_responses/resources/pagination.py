@@ -54,7 +54,7 @@ class ItemPage(_PageCore):
 
 
 class AsyncItemPage(_PageCore):
-    """Async twin of :class:`ItemPage`."""
+    """Async twin of ``ItemPage``."""
 
     def __init__(
         self, spec: RequestSpec, body: Any, fetch: Callable[[RequestSpec], Awaitable[Any]]

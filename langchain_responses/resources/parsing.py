@@ -18,7 +18,7 @@ T = TypeVar("T", bound=BaseModel)
 
 
 class ParsedResponse(Response, Generic[T]):
-    """A :class:`Response` whose JSON output was parsed into ``text_format``."""
+    """A ``Response`` whose JSON output was parsed into ``text_format``."""
 
     _parsed: Any = PrivateAttr(default=None)
 

@@ -1,4 +1,4 @@
-"""Streams of typed events: thin sync and async shells over :class:`ResponseStreamState`."""
+"""Streams of typed events: thin sync and async shells over ``ResponseStreamState``."""
 
 from __future__ import annotations
 
@@ -167,7 +167,7 @@ class ResponseStream(_StreamCore):
 
 
 class AsyncResponseStream(_StreamCore):
-    """Async twin of :class:`ResponseStream`."""
+    """Async twin of ``ResponseStream``."""
 
     def __init__(self, transport: AsyncTransport, spec: RequestSpec) -> None:
         super().__init__(spec)

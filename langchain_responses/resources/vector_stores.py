@@ -35,13 +35,9 @@ from langchain_responses._wire.files import (
     VectorStoreSearchResultsPage,
 )
 from langchain_responses._wire.params import RequestOptions
+from langchain_responses.errors import FileProcessingError, PollTimeoutError
 from langchain_responses.resources import _file_specs as specs
-from langchain_responses.resources._file_specs import (
-    FileInput,
-    FileProcessingError,
-    Flow,
-    PollTimeoutError,
-)
+from langchain_responses.resources._file_specs import FileInput, Flow
 from langchain_responses.resources._parse import parse
 
 __all__ = [
@@ -75,7 +71,7 @@ def _run(transport: SyncTransport, flow: Flow[T]) -> T:
 
 
 async def _arun(transport: AsyncTransport, flow: Flow[T]) -> T:
-    """Async twin of :func:`_run`."""
+    """Async twin of ``_run``."""
     reply: Any = None
     while True:
         try:

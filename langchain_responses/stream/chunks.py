@@ -3,7 +3,7 @@
 Text, refusal, reasoning and tool-argument deltas become chunks as they arrive; everything else
 comes with the last chunk, taken from the final response (which is authoritative: real servers
 re-encrypt reasoning and may reorder items there). Chunks merge into exactly the message that
-the non-streamed conversion of the final response gives (:mod:`langchain_responses.stream.blocks`).
+the non-streamed conversion of the final response gives (``langchain_responses.stream.blocks``).
 Item ids are sent only at the end too, since some servers change them in the final response,
 and so are annotations (see ``_STREAMED_PART_KEYS``).
 """

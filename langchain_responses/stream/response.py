@@ -1,4 +1,4 @@
-"""Accumulating a :class:`Response` from stream events (sans-I/O, wire reference §6.4).
+"""Accumulating a ``Response`` from stream events (sans-I/O, wire reference §6.4).
 
 Start from ``response.created``, insert items at their ``output_index``, append deltas, replace
 items on ``output_item.done`` and take the terminal event's response as final. Deltas for an

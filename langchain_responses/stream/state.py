@@ -143,7 +143,7 @@ class ResponseStreamState:
             raise errors.ResponseFailedError(
                 (error.message if error else None) or "The response failed",
                 code=str(error.code) if error and error.code is not None else None,
-                response=event.response,
+                response=self.response,
                 request_id=self.request_id,
             )
 

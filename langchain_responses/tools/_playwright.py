@@ -1,6 +1,6 @@
 """A headless system Chromium driven by Playwright, as a computer for the computer-use tool.
 
-Each computer method first becomes a list of Playwright calls (:class:`_Op`, pure); the sync and
+Each computer method first becomes a list of Playwright calls (``_Op``, pure); the sync and
 async classes only differ in whether they await those calls. Playwright is imported lazily: it
 is the ``langchain-responses[computer]`` extra.
 """
@@ -223,7 +223,7 @@ class _BrowserComputer(Generic[_PageT]):
 
 
 class PlaywrightComputer(_BrowserComputer["Page"]):
-    """A :class:`~langchain_responses.tools.computer.Computer` backed by headless Chromium.
+    """A ``langchain_responses.tools.computer.Computer`` backed by headless Chromium.
 
     Use as a context manager; ``executable_path`` defaults to ``$CHROMIUM_PATH`` or
     ``/usr/bin/chromium``. Screenshots are the viewport, exactly ``width`` x ``height``.
@@ -324,7 +324,7 @@ class PlaywrightComputer(_BrowserComputer["Page"]):
 
 
 class AsyncPlaywrightComputer(_BrowserComputer["AsyncPage"]):
-    """Async twin of :class:`PlaywrightComputer` (an ``AsyncComputer``)."""
+    """Async twin of ``PlaywrightComputer`` (an ``AsyncComputer``)."""
 
     _playwright: AsyncPlaywright | None = None
     _browser: AsyncBrowser | None = None

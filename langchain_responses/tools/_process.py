@@ -1,7 +1,7 @@
 """Running one command for the shell executor: spawn, capture, time out, kill the group.
 
 The sync shell uses ``subprocess`` plus reader threads, the async one ``asyncio`` subprocesses;
-the executor's sans-IO flow is driven by :func:`drive` / :func:`adrive`. POSIX only.
+the executor's sans-IO flow is driven by ``drive`` / ``adrive``. POSIX only.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def drive(flow: Flow[_T], spawn: Callable[[Spawn], Finished]) -> _T:
 
 
 async def adrive(flow: Flow[_T], spawn: Callable[[Spawn], Awaitable[Finished]]) -> _T:
-    """Async twin of :func:`drive`."""
+    """Async twin of ``drive``."""
     try:
         request = next(flow)
         while True:
@@ -143,7 +143,7 @@ class _Capture:
                 self.add(chunk)
 
     async def adrain(self, stream: asyncio.StreamReader | None) -> None:
-        """Async twin of :meth:`drain`."""
+        """Async twin of ``drain``."""
         while chunk := await cast(asyncio.StreamReader, stream).read(_CHUNK):
             self.add(chunk)
 
@@ -167,7 +167,7 @@ def _wait(process: subprocess.Popen[bytes], timeout_s: float) -> int | None:
 
 
 async def _await(process: asyncio.subprocess.Process, timeout_s: float) -> int | None:
-    """Async twin of :func:`_wait` (also kills the group when the task is cancelled)."""
+    """Async twin of ``_wait`` (also kills the group when the task is cancelled)."""
     try:
         return _exit_code(await asyncio.wait_for(process.wait(), timeout_s))
     except asyncio.TimeoutError:

@@ -71,7 +71,7 @@ class ApplyPatchFunctionTool(BaseTool):
     """``apply_patch`` as a plain function tool taking a ``*** Begin Patch`` text.
 
     For models and servers without the built-in tool (any Responses server, any model that
-    knows the codex patch format); same safe workspace editor as :class:`ApplyPatchTool`.
+    knows the codex patch format); same safe workspace editor as ``ApplyPatchTool``.
     """
 
     name: str = APPLY_PATCH_TOOL_NAME
@@ -169,10 +169,10 @@ def _screenshot_result(
 
 
 class ComputerTool(BaseTool):
-    """Runs ``computer_call`` actions on a :class:`Computer` and returns the screenshot.
+    """Runs ``computer_call`` actions on a ``Computer`` and returns the screenshot.
 
     Pending safety checks need ``acknowledge``; without it (or when it says no) the call is
-    refused with :class:`~langchain_responses.tools.computer.SafetyCheckError`.
+    refused with ``langchain_responses.tools.computer.SafetyCheckError``.
     """
 
     name: str = COMPUTER_TOOL_NAME
@@ -180,9 +180,9 @@ class ComputerTool(BaseTool):
     args_schema: type[BaseModel] = _ComputerArgs
     response_format: Literal["content", "content_and_artifact"] = "content_and_artifact"
     computer: Any = None
-    """A sync :class:`Computer`, used by ``invoke``."""
+    """A sync ``Computer``, used by ``invoke``."""
     async_computer: Any = None
-    """An :class:`AsyncComputer`, used by ``ainvoke`` (falls back to ``computer``)."""
+    """An ``AsyncComputer``, used by ``ainvoke`` (falls back to ``computer``)."""
     acknowledge: Acknowledge | None = None
     preview: bool = False
     """Send the ``computer_use_preview`` tool (with the display size) instead of ``computer``."""

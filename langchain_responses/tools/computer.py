@@ -2,7 +2,7 @@
 
 A call is turned into steps (pure, shared); the sync and async runners only differ in awaiting
 each step. Pending safety checks are never acknowledged silently: without an ``acknowledge``
-callback that returns ``True``, :class:`SafetyCheckError` is raised and nothing runs.
+callback that returns ``True``, ``SafetyCheckError`` is raised and nothing runs.
 Semantics: tool-adapters §2 (shared docs).
 """
 
@@ -109,7 +109,7 @@ class Computer(Protocol):
 
 
 class AsyncComputer(Protocol):
-    """Async twin of :class:`Computer`."""
+    """Async twin of ``Computer``."""
 
     @property
     def environment(self) -> Environment | None:
@@ -163,10 +163,12 @@ class SafetyCheckError(LangChainException):
         why = (
             "the acknowledge callback declined" if declined else "no acknowledge callback was given"
         )
+        call = f"computer_call {call_id!r}" if call_id else "The computer call"
         super().__init__(
-            f"computer_call {call_id!r} was not run: pending safety checks ({listed}) were not "
-            f"acknowledged ({why}). Review them, then pass acknowledge=lambda checks: True (or a "
-            "callback that asks a person) to run_computer_call / run_computer_actions."
+            f"{call} was not run: pending safety checks ({listed}) were not acknowledged "
+            f"({why}). Review them, then pass acknowledge=... (a callback that asks a person, "
+            "or lambda checks: True) to ComputerTool(...), run_computer_call or "
+            "run_computer_actions."
         )
 
 
@@ -215,7 +217,7 @@ def run_computer_actions(
     """Run a call's ``actions`` (or its single ``action``) in order; return the screenshot after.
 
     ``call`` may also be a list of actions or one action. The screenshot is base64 PNG; when the
-    last action is itself ``screenshot`` its result is used. Raises :class:`SafetyCheckError`
+    last action is itself ``screenshot`` its result is used. Raises ``SafetyCheckError``
     for pending safety checks unless ``acknowledge(checks)`` returns ``True``.
     """
     return _execute(computer, _plan(call, acknowledge).steps)
@@ -224,7 +226,7 @@ def run_computer_actions(
 async def arun_computer_actions(
     computer: AsyncComputer, call: ComputerCall, *, acknowledge: Acknowledge | None = None
 ) -> str:
-    """Async twin of :func:`run_computer_actions`."""
+    """Async twin of ``run_computer_actions``."""
     return await _aexecute(computer, _plan(call, acknowledge).steps)
 
 
@@ -245,7 +247,7 @@ async def arun_computer_call(
     *,
     acknowledge: Acknowledge | None = None,
 ) -> dict[str, Any]:
-    """Async twin of :func:`run_computer_call`."""
+    """Async twin of ``run_computer_call``."""
     plan = _plan(call, acknowledge, need_call_id=True)
     return plan.to_output(await _aexecute(computer, plan.steps))
 

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 from typing_extensions import TypedDict, Unpack
 
+from langchain_responses._wire.base import WireModel
 from langchain_responses._wire.tools import (
     ApplyPatchTool,
     CodeInterpreterContainer,
@@ -41,6 +42,7 @@ from langchain_responses.errors import InvalidRequestError
 __all__ = [
     "CONNECTOR_IDS",
     "ImageGenerationOptions",
+    "ToolDefinition",
     "apply_patch_tool",
     "code_interpreter_tool",
     "computer_tool",
@@ -125,6 +127,18 @@ def _as_dict(name: str, value: object) -> dict[str, Any]:
     return dict(value)
 
 
+class ToolDefinition(dict[str, Any]):
+    """A validated tool definition: a plain dict (as agents and the client take tools)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A copy as a plain dict."""
+        return dict(self)
+
+
+def _definition(tool: WireModel) -> ToolDefinition:
+    return ToolDefinition(tool.to_dict())
+
+
 def _given(**values: Any) -> dict[str, Any]:
     """The keyword arguments that were given (None means "leave to the server default")."""
     return {key: value for key, value in values.items() if value is not None}
@@ -139,7 +153,7 @@ def file_search_tool(
     max_num_results: int | None = None,
     filters: ObjectLike | None = None,
     ranking_options: ObjectLike | None = None,
-) -> FileSearchTool:
+) -> ToolDefinition:
     """Search the given vector stores (``filters`` match file ``attributes``)."""
     ids = [vector_store_ids] if isinstance(vector_store_ids, str) else vector_store_ids
     fields = _given(
@@ -149,7 +163,9 @@ def file_search_tool(
         filters=None if filters is None else _filter(_as_dict("filters", filters), "filters"),
         ranking_options=None if ranking_options is None else _ranking(ranking_options),
     )
-    return FileSearchTool(vector_store_ids=_strings("vector_store_ids", ids, low=1), **fields)
+    return _definition(
+        FileSearchTool(vector_store_ids=_strings("vector_store_ids", ids, low=1), **fields)
+    )
 
 
 def _filter(data: dict[str, Any], path: str) -> FileSearchFilter:
@@ -196,7 +212,7 @@ def web_search_tool(
     search_context_size: Literal["low", "medium", "high"] | None = None,
     external_web_access: bool | None = None,
     preview: bool = False,
-) -> WebSearchTool:
+) -> ToolDefinition:
     """Web search; ``preview=True`` picks the older ``web_search_preview`` tool."""
     if preview and (allowed_domains is not None or external_web_access is not None):
         raise InvalidRequestError(
@@ -211,7 +227,9 @@ def web_search_tool(
         else _choice("search_context_size", search_context_size, ("low", "medium", "high")),
         external_web_access=external_web_access,
     )
-    return WebSearchTool(type="web_search_preview" if preview else "web_search", **fields)
+    return _definition(
+        WebSearchTool(type="web_search_preview" if preview else "web_search", **fields)
+    )
 
 
 def _domains(value: Sequence[str]) -> WebSearchFilters:
@@ -238,44 +256,45 @@ def _location(value: ObjectLike) -> UserLocation:
 # --- computer, apply_patch, shell ----------------------------------------------------------
 
 
-def computer_tool() -> ComputerTool:
+def computer_tool() -> ToolDefinition:
     """The GA computer tool (calls carry a batched ``actions`` list)."""
-    return ComputerTool()
+    return _definition(ComputerTool())
 
 
 def computer_use_preview_tool(
     display_width: int,
     display_height: int,
     environment: Literal["windows", "mac", "linux", "ubuntu", "browser"],
-) -> ComputerUsePreviewTool:
+) -> ToolDefinition:
     """The preview computer tool, for a screen of the given size in pixels."""
-    return ComputerUsePreviewTool(
+    tool = ComputerUsePreviewTool(
         display_width=_int_in("display_width", display_width, 1, 100_000),
         display_height=_int_in("display_height", display_height, 1, 100_000),
         environment=_choice("environment", environment, _ENVIRONMENTS),
     )
+    return _definition(tool)
 
 
-def apply_patch_tool() -> ApplyPatchTool:
+def apply_patch_tool() -> ToolDefinition:
     """File edits as ``apply_patch_call`` items, for ``tools.apply_patch`` to run."""
-    return ApplyPatchTool()
+    return _definition(ApplyPatchTool())
 
 
-def local_shell_tool() -> LocalShellTool:
+def local_shell_tool() -> ToolDefinition:
     """The legacy local shell tool (``local_shell_call`` items; codex-mini era models)."""
-    return LocalShellTool()
+    return _definition(LocalShellTool())
 
 
 def shell_tool(
     environment: Literal["local", "container_auto"] | ObjectLike | None = None,
-) -> ShellTool:
+) -> ToolDefinition:
     """The shell tool: ``local`` (we run the commands), ``container_auto`` or a container.
 
     ``environment`` is a type name, or an object such as
     ``{"type": "container_reference", "container_id": "cntr_…"}``.
     """
     if environment is None:
-        return ShellTool()
+        return _definition(ShellTool())
     data = (
         {"type": environment}
         if isinstance(environment, str)
@@ -285,7 +304,7 @@ def shell_tool(
     if kind == "container_reference":
         _text("environment.container_id", data.get("container_id"))
     _container_options("environment", data)
-    return ShellTool(environment=ShellEnvironment.model_validate(data))
+    return _definition(ShellTool(environment=ShellEnvironment.model_validate(data)))
 
 
 def _container_options(name: str, data: Mapping[str, Any]) -> None:
@@ -303,7 +322,7 @@ def code_interpreter_tool(
     *,
     file_ids: Sequence[str] | None = None,
     memory_limit: Literal["1g", "4g", "16g", "64g"] | None = None,
-) -> CodeInterpreterTool:
+) -> ToolDefinition:
     """Python in a sandbox: a new container (``"auto"``) or an existing container id."""
     options = _given(file_ids=file_ids, memory_limit=memory_limit)
     if isinstance(container, str) and container != "auto":
@@ -312,12 +331,12 @@ def code_interpreter_tool(
                 "file_ids and memory_limit configure a new container: use container='auto' "
                 "(an existing container keeps its own files and limits)."
             )
-        return CodeInterpreterTool(container=_text("container", container))
+        return _definition(CodeInterpreterTool(container=_text("container", container)))
     data = {"type": "auto"} if isinstance(container, str) else _as_dict("container", container)
     data.update(options)
     _choice("container.type", data.get("type"), ("auto",))
     _container_options("container", data)
-    return CodeInterpreterTool(container=CodeInterpreterContainer.model_validate(data))
+    return _definition(CodeInterpreterTool(container=CodeInterpreterContainer.model_validate(data)))
 
 
 # --- image_generation ----------------------------------------------------------------------
@@ -351,7 +370,7 @@ _IMAGE_CHOICES: dict[str, tuple[str, ...]] = {
 _IMAGE_RANGES = {"partial_images": (0, 3), "output_compression": (0, 100)}
 
 
-def image_generation_tool(**options: Unpack[ImageGenerationOptions]) -> ImageGenerationTool:
+def image_generation_tool(**options: Unpack[ImageGenerationOptions]) -> ToolDefinition:
     """Image generation; every setting is optional and checked against the documented values."""
     data: dict[str, Any] = dict(options)
     unknown = set(data) - set(ImageGenerationOptions.__annotations__)
@@ -369,7 +388,7 @@ def image_generation_tool(**options: Unpack[ImageGenerationOptions]) -> ImageGen
     _image_size_and_mask(data)
     if data.get("background") == "transparent" and data.get("output_format") == "jpeg":
         raise InvalidRequestError("background='transparent' needs output_format 'png' or 'webp'.")
-    return ImageGenerationTool(**data)
+    return _definition(ImageGenerationTool(**data))
 
 
 def _image_size_and_mask(data: dict[str, Any]) -> None:
@@ -401,7 +420,7 @@ def mcp_tool(
     headers: Mapping[str, str] | None = None,
     authorization: str | None = None,
     server_description: str | None = None,
-) -> McpTool:
+) -> ToolDefinition:
     """A remote MCP server, reached by exactly one of URL, connector or tunnel.
 
     ``require_approval`` left as None means the server default, ``"always"``.
@@ -414,7 +433,7 @@ def mcp_tool(
         authorization=None if authorization is None else _text("authorization", authorization),
         server_description=server_description,
     )
-    return McpTool(server_label=_text("server_label", server_label), **fields)
+    return _definition(McpTool(server_label=_text("server_label", server_label), **fields))
 
 
 def _mcp_target(url: str | None, connector_id: str | None, tunnel_id: str | None) -> dict[str, str]:
@@ -483,7 +502,7 @@ def custom_tool(
     description: str | None = None,
     grammar: str | None = None,
     syntax: Literal["lark", "regex"] = "lark",
-) -> CustomTool:
+) -> ToolDefinition:
     """A free-text tool; ``grammar`` (Lark or regex) constrains what the model may write."""
     if not isinstance(name, str) or not _TOOL_NAME.fullmatch(name):
         raise InvalidRequestError(f"name must be 1-128 letters, digits, '_' or '-', got {name!r}.")
@@ -495,4 +514,4 @@ def custom_tool(
             syntax=_choice("syntax", syntax, ("lark", "regex")),
             definition=_text("grammar", grammar),
         )
-    return CustomTool(name=name, **_given(description=description), format=text_format)
+    return _definition(CustomTool(name=name, **_given(description=description), format=text_format))

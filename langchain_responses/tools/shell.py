@@ -192,7 +192,7 @@ class ShellExecutor:
         return drive(self._shell_flow(action), self._spawn)
 
     async def arun(self, action: Mapping[str, Any]) -> list[ShellOutput]:
-        """Async twin of :meth:`run`."""
+        """Async twin of ``run``."""
         return await adrive(self._shell_flow(action), self._aspawn)
 
     def run_local_shell(self, action: Mapping[str, Any]) -> str:
@@ -205,7 +205,7 @@ class ShellExecutor:
         return drive(self._local_shell_flow(action), self._spawn)
 
     async def arun_local_shell(self, action: Mapping[str, Any]) -> str:
-        """Async twin of :meth:`run_local_shell`."""
+        """Async twin of ``run_local_shell``."""
         return await adrive(self._local_shell_flow(action), self._aspawn)
 
     def _shell_flow(self, action: Mapping[str, Any]) -> Flow[list[ShellOutput]]:
