@@ -187,6 +187,22 @@ def test_scripted_reply_is_returned_verbatim(backend: Backend, chat: ChatRespons
     assert merge(list(chat.stream(PROMPT))).text == text
 
 
+@llmock_only
+def test_explicit_settings_win_over_the_environment(
+    backend: Backend, make_chat: MakeChat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What llmock's own `llmock` fixture (or a developer's shell) may set must not redirect
+    # these suites: every model gets its base_url and api_key explicitly.
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-the-environment")
+    chat = make_chat()
+    assert chat.base_url == backend.base_url
+    assert chat.api_key is not None
+    assert chat.api_key.get_secret_value() == backend.api_key
+    check_answer(backend, chat.invoke(PROMPT))
+    assert len(backend.bodies()) == 1
+
+
 # -- callbacks ------------------------------------------------------------------------------
 
 
