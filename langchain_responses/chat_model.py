@@ -63,6 +63,13 @@ def _with_provider(chunks: list[ChatGenerationChunk]) -> list[ChatGenerationChun
     return chunks
 
 
+def _running_loop() -> object:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 class ChatResponses(BaseChatModel):
     """Chat model for the OpenAI Responses API and every server that speaks it.
 
@@ -161,6 +168,7 @@ class ChatResponses(BaseChatModel):
 
     _client: ResponsesClient | None = PrivateAttr(default=None)
     _async_client: AsyncResponsesClient | None = PrivateAttr(default=None)
+    _async_loop: object = PrivateAttr(default=None)
     _client_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     def __init__(self, **data: Any) -> None:
@@ -248,13 +256,28 @@ class ChatResponses(BaseChatModel):
     @property
     def async_client(self) -> AsyncResponsesClient:
         """The async client (created on first use, then reused)."""
-        if self._async_client is None:
+        loop = _running_loop()
+        if self._async_client is None or self._stale_async_pool(loop):
             with self._client_lock:
-                if self._async_client is None:
+                if self._async_client is None or self._stale_async_pool(loop):
                     self._async_client = AsyncResponsesClient(
                         http_client=self.http_async_client, **self._client_settings()
                     )
+                    self._async_loop = loop
         return self._async_client
+
+    def _stale_async_pool(self, loop: object) -> bool:
+        """Whether a new event loop (asyncio.run again) needs a new connection pool.
+
+        Pooled connections belong to the loop that opened them; a user-supplied
+        ``http_async_client`` is theirs to manage.
+        """
+        return (
+            self.http_async_client is None
+            and loop is not None
+            and self._async_loop is not None
+            and loop is not self._async_loop
+        )
 
     def close(self) -> None:
         """Close the sync client's connection pool (a user-supplied ``http_client`` stays open)."""

@@ -455,3 +455,20 @@ async def test_failed_resume_keeps_the_partial_output(
     assert info.value.partial_text == "one two "
     assert info.value.response_id == "resp_gone"
     assert isinstance(info.value.__cause__, errors.NotFoundError)
+
+
+# asyncio.run() closes its loop with the first pool's keep-alive sockets still open; nothing
+# can close them afterwards (their loop is gone), so Python warns when they are collected.
+@pytest.mark.filterwarnings("ignore::ResourceWarning")
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_one_model_serves_several_event_loops(server: ScriptedServer) -> None:
+    model = ChatResponses(model="m", base_url=server.base_url, api_key="k")
+    server.enqueue(ok("invoke", "first"), ok("invoke", "second"))
+
+    async def ask_and_close() -> str:
+        text = (await model.ainvoke("hi")).text
+        await model.aclose()
+        return text
+
+    assert asyncio.run(model.ainvoke("hi")).text == "first"  # pool bound to this loop
+    assert asyncio.run(ask_and_close()) == "second"  # a new loop gets a new pool
