@@ -27,7 +27,7 @@ from langchain_responses import errors
 from langchain_responses._wire.response import Response
 from langchain_responses.client import AsyncResponsesClient, ResponsesClient
 from langchain_responses.convert import blocks as _blocks  # noqa: F401 - registers translator
-from langchain_responses.convert.output import MODEL_PROVIDER, to_ai_message
+from langchain_responses.convert.output import to_ai_message
 from langchain_responses.convert.params import CHAT_ONLY_PARAMS, check_chat_only, request_body
 from langchain_responses.convert.structured import Method, structured_runnable
 from langchain_responses.convert.tools import to_bound_tool, to_tool_choice
@@ -49,18 +49,6 @@ _TOKEN_COUNT_KEYS = frozenset(
         "truncation",
     }
 )
-
-
-def _with_provider(chunks: list[ChatGenerationChunk]) -> list[ChatGenerationChunk]:
-    """Name our provider on every chunk, not only the last one.
-
-    ``content_blocks`` (and so ``output_version="v1"``) picks the block translator from
-    ``response_metadata["model_provider"]``; without it, mid-stream chunks fell back to the
-    generic parsing and merged into a different message than the last chunk's blocks.
-    """
-    for chunk in chunks:
-        chunk.message.response_metadata.setdefault("model_provider", MODEL_PROVIDER)
-    return chunks
 
 
 def _running_loop() -> object:
@@ -404,8 +392,8 @@ class ChatResponses(BaseChatModel):
         options = self._stream_options(options)
         stream = self.client.responses.create(stream=True, **body, **options)
         try:
-            for event in stream:
-                yield from _with_provider(run.feed(event))
+            for events in stream.batches():
+                yield from run.feed_batch(events)
                 if run.stopped:
                     break
             yield run.finish(stream.response)
@@ -424,8 +412,8 @@ class ChatResponses(BaseChatModel):
         options = self._stream_options(options)
         stream = await self.async_client.responses.create(stream=True, **body, **options)
         try:
-            async for event in stream:
-                for chunk in _with_provider(run.feed(event)):
+            async for events in stream.batches():
+                for chunk in run.feed_batch(events):
                     yield chunk
                 if run.stopped:
                     break

@@ -30,7 +30,7 @@ class SSEDecoder:
         # The unfinished line, in pieces: joining only once a line break arrives keeps a
         # multi-megabyte event that trickles in small reads linear, not quadratic.
         self._buffer: list[bytes] = []
-        self._data: list[str] = []
+        self._data: list[bytes] = []
         self._event: str | None = None
         self._id: str | None = None
         self._retry: int | None = None
@@ -71,6 +71,9 @@ class SSEDecoder:
         return events
 
     def _line(self, line: bytes) -> ServerSentEvent | None:
+        if line[:5] == b"data:":  # the hot path: keep bytes, decode once per event
+            self._data.append(line[6:] if line[5:6] == b" " else line[5:])
+            return None
         if not line:
             event = self._dispatch()
             self._retry = None  # like the SDK: ``retry`` belongs to the event it came with
@@ -84,8 +87,8 @@ class SSEDecoder:
         return None
 
     def _field(self, name: str, value: str) -> None:
-        if name == "data":
-            self._data.append(value)
+        if name == "data":  # "data" without a colon: an empty value
+            self._data.append(value.encode("utf-8"))
         elif name == "event":
             self._event = value
         elif name == "id":
@@ -98,7 +101,8 @@ class SSEDecoder:
         if not self._data:
             self._event = None
             return None
-        event = ServerSentEvent("\n".join(self._data), self._event, self._id, self._retry)
+        data = b"\n".join(self._data).decode("utf-8", "replace")
+        event = ServerSentEvent(data, self._event, self._id, self._retry)
         self._data = []
         self._event = None
         return event

@@ -71,6 +71,11 @@ class EventSource:
         if self.is_sse:
             self._pending.extend(self._decoder.flush())
 
+    @property
+    def buffered(self) -> bool:
+        """Whether decoded events are still waiting (the current network read is not used up)."""
+        return bool(self._pending)
+
     def drain(self) -> Iterator[ServerSentEvent]:
         """Hand out the events decoded so far."""
         pending = self._pending

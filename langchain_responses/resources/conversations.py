@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -16,7 +17,10 @@ from langchain_responses.resources import _specs
 from langchain_responses.resources._parse import parse
 from langchain_responses.resources.pagination import AsyncItemPage, ItemPage
 
-_ITEM: TypeAdapter[InputItem] = TypeAdapter(InputItem)
+
+@functools.cache
+def _item() -> TypeAdapter[InputItem]:
+    return TypeAdapter(InputItem)
 
 
 class ConversationItems:
@@ -42,7 +46,7 @@ class ConversationItems:
     ) -> InputItem:
         """One item of a conversation."""
         spec = _specs.conversation_item("GET", conversation_id, item_id, params)
-        return _ITEM.validate_python(self._t.request(spec))
+        return _item().validate_python(self._t.request(spec))
 
     def delete(
         self, conversation_id: str, item_id: str, **options: Unpack[RequestOptions]
@@ -75,7 +79,7 @@ class AsyncConversationItems:
     ) -> InputItem:
         """One item of a conversation."""
         spec = _specs.conversation_item("GET", conversation_id, item_id, params)
-        return _ITEM.validate_python(await self._t.request(spec))
+        return _item().validate_python(await self._t.request(spec))
 
     async def delete(
         self, conversation_id: str, item_id: str, **options: Unpack[RequestOptions]

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 from dataclasses import replace
 from types import TracebackType
 from typing import Any
 
 from langchain_responses._http.request import RequestSpec
+from langchain_responses._http.sse import ServerSentEvent
 from langchain_responses._http.transport import (
     AsyncEventSource,
     AsyncTransport,
@@ -47,6 +48,20 @@ class _StreamCore:
         """The text received so far (all of it once the stream ended)."""
         response = self.state.response
         return response.output_text if response is not None else ""
+
+    def _take(self, batch: list[ResponseStreamEvent], sse: ServerSentEvent) -> StreamError | None:
+        """Add the typed event for ``sse`` to ``batch``.
+
+        A stream error is returned, not raised, so the events before it in the same network
+        read are delivered first.
+        """
+        try:
+            event = self.state.feed(sse)
+        except StreamError as exc:
+            return exc
+        if event is not None:
+            batch.append(event)
+        return None
 
     def _end(self, source: EventSource) -> Iterator[ResponseStreamEvent]:
         """End of the body: a JSON answer becomes one terminal event; else check completion."""
@@ -99,7 +114,8 @@ class ResponseStream(_StreamCore):
         super().__init__(spec)
         self._transport = transport
         self._source: SyncEventSource | None = None
-        self._iterator: Iterator[ResponseStreamEvent] | None = None
+        self._batches: Generator[list[ResponseStreamEvent]] | None = None
+        self._iterator: Generator[ResponseStreamEvent] | None = None
 
     def open(self) -> ResponseStream:
         """Send the request now (retried until the first event), so errors raise here."""
@@ -115,20 +131,31 @@ class ResponseStream(_StreamCore):
 
     def __iter__(self) -> Iterator[ResponseStreamEvent]:
         if self._iterator is None:
-            self._iterator = self._run()
+            self._iterator = (event for batch in self.batches() for event in batch)
         return self._iterator
 
-    def _run(self) -> Iterator[ResponseStreamEvent]:
+    def batches(self) -> Generator[list[ResponseStreamEvent]]:
+        """The events grouped by the network read that brought them (for cheap chunking)."""
+        if self._batches is None:
+            self._batches = self._run()
+        return self._batches
+
+    def _run(self) -> Generator[list[ResponseStreamEvent]]:
         while True:
             source = self.open()._source
             assert source is not None
-            feed = self.state.feed
+            batch: list[ResponseStreamEvent] = []
             try:
                 for sse in source:
-                    event = feed(sse)
-                    if event is not None:
-                        yield event
-                yield from self._end(source)
+                    error = self._take(batch, sse)
+                    if batch and (error is not None or not source.buffered):
+                        yield batch
+                        batch = []
+                    if error is not None:
+                        raise error
+                batch.extend(self._end(source))
+                if batch:
+                    yield batch
                 return
             except (APIConnectionError, IncompleteStreamError) as exc:
                 if self.state.done:
@@ -149,8 +176,9 @@ class ResponseStream(_StreamCore):
 
     def close(self) -> None:
         """Stop streaming and close the connection."""
-        if self._iterator is not None:
-            self._iterator.close()  # type: ignore[attr-defined]
+        for iterator in (self._iterator, self._batches):
+            if iterator is not None:
+                iterator.close()
         if self._source is not None:
             self._source.close()
 
@@ -173,7 +201,8 @@ class AsyncResponseStream(_StreamCore):
         super().__init__(spec)
         self._transport = transport
         self._source: AsyncEventSource | None = None
-        self._iterator: AsyncIterator[ResponseStreamEvent] | None = None
+        self._batches: AsyncGenerator[list[ResponseStreamEvent]] | None = None
+        self._iterator: AsyncGenerator[ResponseStreamEvent] | None = None
 
     async def open(self) -> AsyncResponseStream:
         """Send the request now (retried until the first event), so errors raise here."""
@@ -189,21 +218,36 @@ class AsyncResponseStream(_StreamCore):
 
     def __aiter__(self) -> AsyncIterator[ResponseStreamEvent]:
         if self._iterator is None:
-            self._iterator = self._run()
+            self._iterator = self._flat()
         return self._iterator
 
-    async def _run(self) -> AsyncIterator[ResponseStreamEvent]:
+    async def _flat(self) -> AsyncGenerator[ResponseStreamEvent]:
+        async for batch in self.batches():
+            for event in batch:
+                yield event
+
+    def batches(self) -> AsyncGenerator[list[ResponseStreamEvent]]:
+        """The events grouped by the network read that brought them (for cheap chunking)."""
+        if self._batches is None:
+            self._batches = self._run()
+        return self._batches
+
+    async def _run(self) -> AsyncGenerator[list[ResponseStreamEvent]]:
         while True:
             source = (await self.open())._source
             assert source is not None
-            feed = self.state.feed
+            batch: list[ResponseStreamEvent] = []
             try:
                 async for sse in source:
-                    event = feed(sse)
-                    if event is not None:
-                        yield event
-                for event in self._end(source):
-                    yield event
+                    error = self._take(batch, sse)
+                    if batch and (error is not None or not source.buffered):
+                        yield batch
+                        batch = []
+                    if error is not None:
+                        raise error
+                batch.extend(self._end(source))
+                if batch:
+                    yield batch
                 return
             except (APIConnectionError, IncompleteStreamError) as exc:
                 if self.state.done:
@@ -224,8 +268,9 @@ class AsyncResponseStream(_StreamCore):
 
     async def close(self) -> None:
         """Stop streaming and close the connection."""
-        if self._iterator is not None:
-            await self._iterator.aclose()  # type: ignore[attr-defined]
+        for iterator in (self._iterator, self._batches):
+            if iterator is not None:
+                await iterator.aclose()
         if self._source is not None:
             await self._source.aclose()
 

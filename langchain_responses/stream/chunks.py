@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from langchain_core.messages import AIMessageChunk
 from langchain_core.messages.tool import ToolCallChunk, tool_call_chunk
@@ -22,6 +22,7 @@ from langchain_responses._wire import events as ev
 from langchain_responses._wire.response import Response
 from langchain_responses.convert.calls import CALL_ITEM_TYPES, call_id_of, to_tool_call
 from langchain_responses.convert.output import (
+    MODEL_PROVIDER,
     calls_of,
     item_block,
     part_block,
@@ -34,8 +35,15 @@ JsonObject = dict[str, Any]
 _TERMINAL = (ev.ResponseCompletedEvent, ev.ResponseIncompleteEvent, ev.ResponseFailedEvent)
 
 
+class Piece(NamedTuple):
+    """What one event adds to the message: content blocks and tool-call chunks."""
+
+    blocks: list[JsonObject]
+    tool_chunks: list[ToolCallChunk]
+
+
 class ChunkBuilder:
-    """Feed it events; it returns the chunks to emit."""
+    """Feed it events; it returns the pieces to emit (see :func:`coalesce`, ``to_chunk``)."""
 
     def __init__(self) -> None:
         self.response_id: str | None = None
@@ -47,8 +55,8 @@ class ChunkBuilder:
 
     # -- public -------------------------------------------------------------------------
 
-    def feed(self, event: ev.ResponseStreamEvent) -> AIMessageChunk | None:
-        """The chunk for one event, if it carries anything to show."""
+    def feed(self, event: ev.ResponseStreamEvent) -> Piece | None:
+        """The piece for one event, if it carries anything to show."""
         delta = _DELTAS.get(type(event))
         if delta is not None:
             return delta(self, event)
@@ -73,14 +81,23 @@ class ChunkBuilder:
 
     # -- helpers ------------------------------------------------------------------------
 
-    def _chunk(
-        self, blocks: list[JsonObject], tool_chunks: list[ToolCallChunk] | None = None
-    ) -> AIMessageChunk:
+    def to_chunk(self, piece: Piece) -> AIMessageChunk:
+        """The ``AIMessageChunk`` for a piece (the costly step: one per network read).
+
+        Every chunk names the provider: ``content_blocks`` picks its translator by it, so
+        mid-stream chunks (and ``output_version="v1"``) read like the final message.
+        """
         return AIMessageChunk(
-            content=blocks,
-            tool_call_chunks=tool_chunks or [],
+            content=piece.blocks,
+            tool_call_chunks=piece.tool_chunks,
+            response_metadata={"model_provider": MODEL_PROVIDER},
             id=self.response_id,
         )
+
+    def _chunk(
+        self, blocks: list[JsonObject], tool_chunks: list[ToolCallChunk] | None = None
+    ) -> Piece:
+        return Piece(blocks, tool_chunks or [])
 
     def _emit(self, index: int, block: JsonObject) -> JsonObject:
         self._sent[index].append(block)
@@ -94,7 +111,7 @@ class ChunkBuilder:
             self._next += 1
         return index
 
-    def _structural(self, event: ev.ResponseStreamEvent) -> AIMessageChunk | None:
+    def _structural(self, event: ev.ResponseStreamEvent) -> Piece | None:
         match event:
             case (
                 ev.ResponseCreatedEvent() | ev.ResponseQueuedEvent() | ev.ResponseInProgressEvent()
@@ -111,7 +128,7 @@ class ChunkBuilder:
                 )
         return None
 
-    def _added(self, output_index: int, item: JsonObject) -> AIMessageChunk | None:
+    def _added(self, output_index: int, item: JsonObject) -> Piece | None:
         kind = item.get("type")
         if kind == "message":
             return None
@@ -122,7 +139,7 @@ class ChunkBuilder:
         head: JsonObject = {"type": kind, "index": index}
         return self._chunk([self._emit(index, head)])
 
-    def _call_added(self, index: int, item: JsonObject) -> AIMessageChunk:
+    def _call_added(self, index: int, item: JsonObject) -> Piece:
         field = "arguments" if item["type"] == "function_call" else "input"
         head = {
             k: v for k, v in item.items() if k in {"type", "id", "call_id", "name", "namespace"}
@@ -135,7 +152,7 @@ class ChunkBuilder:
         )
         return self._chunk([self._emit(index, head)], [chunk])
 
-    def _part_added(self, event: ev.ContentPartAddedEvent) -> AIMessageChunk | None:
+    def _part_added(self, event: ev.ContentPartAddedEvent) -> Piece | None:
         part = event.part.to_dict()
         if part.get("type") == "reasoning_text":
             start = {**part, "text": ""}
@@ -148,24 +165,24 @@ class ChunkBuilder:
         block["index"] = index
         return self._chunk([self._emit(index, block)])
 
-    def _delta(self, event: Any, field: str, delta: str) -> AIMessageChunk:
+    def _delta(self, event: Any, field: str, delta: str) -> Piece:
         index = self._block_index(event.output_index, event.content_index)
         block = {"type": field, field: delta, "index": index}
         return self._chunk([self._emit(index, block)])
 
-    def _arguments(self, output_index: int, field: str, delta: str) -> AIMessageChunk:
+    def _arguments(self, output_index: int, field: str, delta: str) -> Piece:
         index = self._block_index(output_index)
         kind = "function_call" if field == "arguments" else "custom_tool_call"
         block = self._emit(index, {"type": kind, field: delta, "index": index})
         args = delta if field == "arguments" else json.dumps(delta)[1:-1]
         return self._chunk([block], [tool_call_chunk(args=args, index=index)])
 
-    def _reasoning(self, output_index: int, field: str, part: int, delta: str) -> AIMessageChunk:
+    def _reasoning(self, output_index: int, field: str, part: int, delta: str) -> Piece:
         return self._reasoning_part(output_index, field, part, {"text": delta})
 
     def _reasoning_part(
         self, output_index: int, field: str, part_index: int, part: JsonObject
-    ) -> AIMessageChunk:
+    ) -> Piece:
         index = self._block_index(output_index)
         key = (index, field, part_index)
         if key not in self._parts:
@@ -223,7 +240,7 @@ _EMPTY: dict[str, JsonObject] = {
 _STREAMED_PART_KEYS = frozenset({"type", "text", "refusal"})
 _PART_TYPES = {"summary": "summary_text", "content": "reasoning_text"}
 
-_DELTAS: dict[type[Any], Callable[[ChunkBuilder, Any], AIMessageChunk]] = {
+_DELTAS: dict[type[Any], Callable[[ChunkBuilder, Any], Piece]] = {
     ev.OutputTextDeltaEvent: lambda b, e: b._delta(e, "text", e.delta),
     ev.RefusalDeltaEvent: lambda b, e: b._delta(e, "refusal", e.delta),
     ev.FunctionCallArgumentsDeltaEvent: lambda b, e: b._arguments(
@@ -237,4 +254,48 @@ _DELTAS: dict[type[Any], Callable[[ChunkBuilder, Any], AIMessageChunk]] = {
         e.output_index, "content", e.content_index, e.delta
     ),
 }
-"""Delta events -> the builder method that turns them into a chunk (the hot path)."""
+"""Delta events -> the builder method that turns them into a piece (the hot path)."""
+
+_MERGEABLE = {"text": "text", "refusal": "refusal", "function_call": "arguments"}
+"""Delta blocks whose pieces may join: block type -> the string field that grows."""
+
+
+def _delta_key(piece: Piece) -> tuple[int, str] | None:
+    """``(index, type)`` when the piece is a bare string delta that may join its neighbour."""
+    if len(piece.blocks) != 1 or len(piece.tool_chunks) > 1:
+        return None
+    block = piece.blocks[0]
+    field = _MERGEABLE.get(block.get("type", ""))
+    if field is None or len(block) != 3 or field not in block or "index" not in block:
+        return None
+    if piece.tool_chunks and (piece.tool_chunks[0].get("name") or piece.tool_chunks[0].get("id")):
+        return None
+    return block["index"], block["type"]
+
+
+def _join(left: Piece, right: Piece) -> Piece:
+    field = _MERGEABLE[left.blocks[0]["type"]]
+    block = {**left.blocks[0], field: left.blocks[0][field] + right.blocks[0][field]}
+    tools = [
+        {**a, "args": (a.get("args") or "") + (b.get("args") or "")}
+        for a, b in zip(left.tool_chunks, right.tool_chunks, strict=True)
+    ]
+    return Piece([block], tools)  # type: ignore[arg-type]
+
+
+def coalesce(pieces: list[Piece]) -> list[Piece]:
+    """Join neighbouring deltas of the same block: one chunk per network read, not per event.
+
+    Merging the result gives exactly what merging every piece would; only the number of
+    chunks (and LangChain's per-chunk cost) drops.
+    """
+    out: list[Piece] = []
+    last: tuple[int, str] | None = None
+    for piece in pieces:
+        key = _delta_key(piece)
+        if key is not None and key == last and len(piece.tool_chunks) == len(out[-1].tool_chunks):
+            out[-1] = _join(out[-1], piece)
+        else:
+            out.append(piece)
+        last = key
+    return out

@@ -15,6 +15,14 @@ from langchain_responses._wire.content import OutputTextPart, RefusalPart
 from langchain_responses._wire.items import MessageItem, ReasoningItem
 from langchain_responses._wire.response import Response
 
+_PART_DELTAS: dict[type[Any], tuple[type[Any], str]] = {
+    ev.OutputTextDeltaEvent: (OutputTextPart, "text"),
+    ev.RefusalDeltaEvent: (RefusalPart, "refusal"),
+    ev.ReasoningSummaryTextDeltaEvent: (object, "text"),
+    ev.ReasoningTextDeltaEvent: (object, "text"),
+}
+"""Delta events that append to a string field of one part (the hot path)."""
+
 _TERMINAL = (ev.ResponseCompletedEvent, ev.ResponseIncompleteEvent, ev.ResponseFailedEvent)
 _LIFECYCLE = (ev.ResponseCreatedEvent, ev.ResponseQueuedEvent, ev.ResponseInProgressEvent)
 
@@ -31,59 +39,82 @@ class ResponseAccumulator:
     """Builds the response snapshot event by event."""
 
     def __init__(self) -> None:
-        self.snapshot: Response | None = None
+        self._snapshot: Response | None = None
+        # Deltas wait here and are joined once when the snapshot is read or changes shape:
+        # appending to the model's string on every delta would be quadratic.
+        self._pending: dict[tuple[int, str], tuple[Any, str, list[str]]] = {}
+
+    @property
+    def snapshot(self) -> Response | None:
+        """The response so far (pending deltas joined in)."""
+        if self._pending:
+            self._flush()
+        return self._snapshot
+
+    def _append(self, target: Any, field: str, delta: str) -> None:
+        entry = self._pending.get((id(target), field))
+        if entry is None:
+            self._pending[(id(target), field)] = (target, field, [delta])
+        else:
+            entry[2].append(delta)
+
+    def _flush(self) -> None:
+        for target, field, pieces in self._pending.values():
+            setattr(target, field, (getattr(target, field) or "") + "".join(pieces))
+        self._pending.clear()
 
     def apply(self, event: ev.ResponseStreamEvent) -> None:
         """Fold one event into the snapshot."""
+        field = _ITEM_DELTAS.get(type(event))
+        if field is not None:
+            self._append_item(event, field)
+        elif type(event) in _PART_DELTAS:
+            self._append_part(event, *_PART_DELTAS[type(event)])
+        else:
+            if self._pending:
+                self._flush()
+            self._structural(event)
+
+    def _structural(self, event: ev.ResponseStreamEvent) -> None:
         if isinstance(event, _TERMINAL):
             self._finish(event.response)
         elif isinstance(event, _LIFECYCLE):
             self._lifecycle(event.response)
-        elif self.snapshot is not None:
+        elif self._snapshot is not None:
             self._output(event)
 
     def _lifecycle(self, response: Response) -> None:
-        if self.snapshot is None:
-            self.snapshot = response.model_copy()
+        if self._snapshot is None:
+            self._snapshot = response.model_copy()
         else:
-            self.snapshot.status = response.status
+            self._snapshot.status = response.status
 
     def _finish(self, response: Response) -> None:
         # Some servers send a terminal response without its output: keep what was streamed.
-        if not response.output and self.snapshot is not None and self.snapshot.output:
-            response = response.model_copy(update={"output": self.snapshot.output})
-        self.snapshot = response
+        if not response.output and self._snapshot is not None and self._snapshot.output:
+            response = response.model_copy(update={"output": self._snapshot.output})
+        self._snapshot = response
 
     def _output(self, event: ev.ResponseStreamEvent) -> None:
-        field = _ITEM_DELTAS.get(type(event))
-        if field is not None:
-            self._append_item(event, field)
-            return
         match event:
             case ev.OutputItemAddedEvent() | ev.OutputItemDoneEvent():
                 self._put_item(event.output_index, event.item)
             case ev.ContentPartAddedEvent():
                 self._add_part(event)
-            case ev.OutputTextDeltaEvent():
-                self._append_part(event, OutputTextPart, "text")
-            case ev.RefusalDeltaEvent():
-                self._append_part(event, RefusalPart, "refusal")
             case ev.OutputTextAnnotationAddedEvent():
                 self._add_annotation(event)
-            case ev.ReasoningSummaryPartAddedEvent() | ev.ReasoningSummaryTextDeltaEvent():
+            case ev.ReasoningSummaryPartAddedEvent():
                 self._reasoning_summary(event)
-            case ev.ReasoningTextDeltaEvent():
-                self._reasoning_text(event)
             case _:
                 pass
 
     def _item(self, index: int) -> Any:
-        output = self.snapshot.output if self.snapshot is not None else []
+        output = self._snapshot.output if self._snapshot is not None else []
         return output[index] if 0 <= index < len(output) else None
 
     def _put_item(self, index: int, item: Any) -> None:
-        assert self.snapshot is not None
-        output = self.snapshot.output
+        assert self._snapshot is not None
+        output = self._snapshot.output
         if index < len(output):
             output[index] = item.model_copy(deep=True)
         else:
@@ -92,7 +123,7 @@ class ResponseAccumulator:
     def _append_item(self, event: Any, field: str) -> None:
         item = self._item(event.output_index)
         if item is not None and isinstance(getattr(item, field, None), (str, type(None))):
-            setattr(item, field, (getattr(item, field) or "") + event.delta)
+            self._append(item, field, event.delta)
 
     def _add_part(self, event: ev.ContentPartAddedEvent) -> None:
         item = self._item(event.output_index)
@@ -109,29 +140,25 @@ class ResponseAccumulator:
         return None
 
     def _append_part(self, event: Any, kind: type[Any], field: str) -> None:
-        part = self._part(event)
-        if isinstance(part, kind):
-            setattr(part, field, getattr(part, field) + event.delta)
+        if isinstance(event, ev.ReasoningSummaryTextDeltaEvent):
+            part = self._summary_part(event)
+        else:
+            part = self._part(event)
+        if isinstance(part, kind) and isinstance(getattr(part, field, None), str):
+            self._append(part, field, event.delta)
 
     def _add_annotation(self, event: ev.OutputTextAnnotationAddedEvent) -> None:
         part = self._part(event)
         if isinstance(part, OutputTextPart) and event.annotation is not None:
             part.annotations.append(event.annotation)
 
-    def _reasoning_summary(
-        self, event: ev.ReasoningSummaryPartAddedEvent | ev.ReasoningSummaryTextDeltaEvent
-    ) -> None:
+    def _reasoning_summary(self, event: ev.ReasoningSummaryPartAddedEvent) -> None:
         item = self._item(event.output_index)
-        if not isinstance(item, ReasoningItem):
-            return
-        if isinstance(event, ev.ReasoningSummaryPartAddedEvent):
+        if isinstance(item, ReasoningItem):
             item.summary.append(event.part.model_copy(deep=True))
-        elif 0 <= event.summary_index < len(item.summary):
-            part = item.summary[event.summary_index]
-            if hasattr(part, "text"):
-                part.text += event.delta
 
-    def _reasoning_text(self, event: ev.ReasoningTextDeltaEvent) -> None:
-        part = self._part(event)
-        if part is not None and isinstance(getattr(part, "text", None), str):
-            part.text += event.delta
+    def _summary_part(self, event: ev.ReasoningSummaryTextDeltaEvent) -> Any:
+        item = self._item(event.output_index)
+        if isinstance(item, ReasoningItem) and 0 <= event.summary_index < len(item.summary):
+            return item.summary[event.summary_index]
+        return None

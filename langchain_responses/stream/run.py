@@ -14,7 +14,7 @@ from langchain_core.outputs import ChatGenerationChunk
 from langchain_responses._wire.events import ResponseStreamEvent
 from langchain_responses._wire.response import Response
 from langchain_responses.convert.output import MODEL_PROVIDER
-from langchain_responses.stream.chunks import ChunkBuilder
+from langchain_responses.stream.chunks import ChunkBuilder, Piece, coalesce
 from langchain_responses.stream.stop import StopFilter, cut_at_stop
 
 _PENDING = frozenset({"queued", "in_progress"})
@@ -59,11 +59,21 @@ class ChatStream:
 
     def feed(self, event: ResponseStreamEvent) -> list[ChatGenerationChunk]:
         """Chunks for one event (none for bookkeeping events)."""
-        chunk = self.builder.feed(event)
-        if chunk is None or self.stopped:
+        return self.feed_batch([event])
+
+    def feed_batch(self, events: Sequence[ResponseStreamEvent]) -> list[ChatGenerationChunk]:
+        """Chunks for the events of one network read: neighbouring deltas become one chunk."""
+        if self.stopped:
             return []
-        chunks = self._filtered(chunk) if self.stop else [chunk]
-        return [ChatGenerationChunk(message=c) for c in chunks]
+        pieces = [piece for event in events if (piece := self.builder.feed(event)) is not None]
+        out: list[ChatGenerationChunk] = []
+        for piece in coalesce(pieces) if len(pieces) > 1 else pieces:
+            chunk = self.builder.to_chunk(piece)
+            for message in self._filtered(chunk) if self.stop else [chunk]:
+                out.append(ChatGenerationChunk(message=message))
+            if self.stopped:
+                break
+        return out
 
     def _filtered(self, chunk: AIMessageChunk) -> list[AIMessageChunk]:
         block = _text_delta(chunk)
@@ -86,7 +96,7 @@ class ChatStream:
         if not held:
             return []
         block = {"type": "text", "text": held, "index": index}
-        return [AIMessageChunk(content=[block], id=self.builder.response_id)]
+        return [self.builder.to_chunk(Piece([block], []))]
 
     def finish(self, response: Response | None) -> ChatGenerationChunk:
         """The last chunk: usage and metadata (only ids and the reason after a stop)."""

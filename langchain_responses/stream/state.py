@@ -106,7 +106,7 @@ class ResponseStreamState:
 
     def _parse(self, sse: ServerSentEvent) -> ev.ResponseStreamEvent:
         try:
-            return parse_event(sse.data)
+            return parse_event(sse.data, sse.event)
         except ValidationError as exc:
             return self._lenient(sse, exc)
 

@@ -204,7 +204,8 @@ async def test_disconnect_mid_stream_raises_with_partial_text(
     assert info.value.partial_text == "Hello "
     assert info.value.response_id == "resp_cut"
     assert "".join(seen) == "Hello "
-    assert [t for t in handler.tokens if t] == ["Hel", "lo "]  # each token exactly once
+    # Each token exactly once (deltas from one network read may share a chunk).
+    assert "".join(handler.tokens) == "Hello "
     assert len(handler.errors) == 1
     assert len(server.requests) == 1  # never retried after events were read
 
@@ -233,7 +234,7 @@ async def test_stream_resumes_background_response(
     else:
         chunks = [c async for c in model.astream("hi", config={"callbacks": [handler]})]
     assert "".join(c.text for c in chunks) == "one two three"
-    assert [t for t in handler.tokens if t] == ["one ", "two ", "three"]
+    assert "".join(handler.tokens) == "one two three"  # no delta lost or repeated
     resume = server.requests[1]
     assert resume.method == "GET"
     assert resume.path == "/v1/responses/resp_bg"

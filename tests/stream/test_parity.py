@@ -37,7 +37,7 @@ IDS = [item.id for item in STREAMS]
 def _chunks(recorded: Recorded, pieces: list[bytes] | None = None) -> list[AIMessageChunk]:
     events, state = decode(pieces or [recorded.sse])
     builder = ChunkBuilder()
-    chunks = [chunk for event in events if (chunk := builder.feed(event)) is not None]
+    chunks = [builder.to_chunk(piece) for event in events if (piece := builder.feed(event))]
     assert state.response is not None
     return [*chunks, builder.finish(state.response)]
 
@@ -46,6 +46,25 @@ def _random_pieces(body: bytes, seed: int) -> list[bytes]:
     rng = random.Random(seed)
     cuts = sorted(rng.sample(range(1, len(body)), k=min(len(body) - 1, rng.randint(1, 400))))
     return [body[a:b] for a, b in zip([0, *cuts], [*cuts, len(body)], strict=True)]
+
+
+@pytest.mark.parametrize("recorded", STREAMS, ids=IDS)
+@pytest.mark.parametrize("seed", [1, 2])
+def test_coalesced_batches_merge_to_the_same_message(recorded: Recorded, seed: int) -> None:
+    """Deltas that arrive in one network read become one chunk; the merge is unchanged."""
+    events, state = decode([recorded.sse])
+    rng = random.Random(seed)
+    run = ChatStream()
+    chunks, start = [], 0
+    while start < len(events):
+        size = rng.randint(1, 12)
+        chunks += [c.message for c in run.feed_batch(events[start : start + size])]
+        start += size
+    assert state.response is not None
+    chunks.append(run.finish(state.response).message)
+    per_event = _chunks(recorded)
+    assert len(chunks) <= len(per_event)
+    assert_same_message(merge(chunks), to_ai_message(final_response(recorded.sse)))
 
 
 def test_every_stream_is_covered() -> None:
