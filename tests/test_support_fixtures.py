@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 # The support tests talk to the server with a raw client on purpose.
-import httpx  # noqa: TID251
+import httpx
 
 from tests.support.recordings import Recording
 from tests.support.server import Reply, ScriptedServer

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 # The support tests talk to the server with a raw client on purpose.
-import httpx  # noqa: TID251
+import httpx
 import pytest
 
 from tests.support import paths

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterator
 
 # The support tests talk to the server with a raw client on purpose.
-import httpx  # noqa: TID251
+import httpx
 import pytest
 
 from tests.support.server import Reply, ScriptedServer, sse_body, sse_event

@@ -148,15 +148,19 @@ def test_agent_edits_files_with_apply_patch_over_several_turns(tmp_path: Path, m
     assert not (tmp_path.parent / "outside.txt").exists()
     assert requests[0].json["tools"] == [{"type": "apply_patch"}]
     first, second, third = (outputs_of(r, "apply_patch_call_output") for r in requests[1:4])
-    assert first[-1]["call_id"] == "call_create" and first[-1]["status"] == "completed"
-    assert second[-1]["call_id"] == "call_update" and second[-1]["status"] == "completed"
-    assert third[-1]["call_id"] == "call_bad" and third[-1]["status"] == "failed"
+    assert first[-1]["call_id"] == "call_create"
+    assert first[-1]["status"] == "completed"
+    assert second[-1]["call_id"] == "call_update"
+    assert second[-1]["status"] == "completed"
+    assert third[-1]["call_id"] == "call_bad"
+    assert third[-1]["status"] == "failed"
     assert ".." in third[-1]["output"]
     # The call items go back with their outputs, paired by call_id.
     calls = [item["call_id"] for item in outputs_of(requests[3], "apply_patch_call")]
     assert calls == ["call_create", "call_update", "call_bad"]
     final = result["messages"][-1]
-    assert isinstance(final, AIMessage) and final.text == "All edits done."
+    assert isinstance(final, AIMessage)
+    assert final.text == "All edits done."
 
 
 async def test_agent_runs_approved_shell_command_and_is_refused_another(
