@@ -11,7 +11,7 @@ import threading
 import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
@@ -29,9 +29,11 @@ from langchain_responses.client import AsyncResponsesClient, ResponsesClient
 from langchain_responses.convert import blocks as _blocks  # noqa: F401 - registers translator
 from langchain_responses.convert.output import to_ai_message
 from langchain_responses.convert.params import CHAT_ONLY_PARAMS, check_chat_only, request_body
-from langchain_responses.convert.structured import Method, structured_runnable
 from langchain_responses.convert.tools import to_bound_tool, to_tool_choice
 from langchain_responses.stream.run import ChatStream, apply_stop, is_pending
+
+if TYPE_CHECKING:
+    from langchain_responses.convert.structured import Method
 
 _OPTION_KEYS = ("extra_headers", "extra_query", "timeout", "max_retries")
 _TOKEN_COUNT_KEYS = frozenset(
@@ -454,6 +456,8 @@ class ChatResponses(BaseChatModel):
         **kwargs: Any,
     ) -> Runnable[LanguageModelInput, dict[str, Any] | BaseModel]:
         """Structured output: ``json_schema`` (strict, default), function_calling, json_mode."""
+        from langchain_responses.convert.structured import structured_runnable  # parsers: lazy
+
         return structured_runnable(
             self.bind,
             self.bind_tools,

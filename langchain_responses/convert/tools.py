@@ -10,9 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from langchain_core.tools import BaseTool
-from langchain_core.utils.function_calling import convert_to_openai_tool
-
 from langchain_responses._wire.base import WireModel
 from langchain_responses.convert.request import to_tool
 from langchain_responses.convert.schema import to_strict_schema
@@ -62,6 +59,12 @@ _FORCEABLE_BUILTINS = frozenset(
 _CHOICE_TYPES = _FORCEABLE_BUILTINS | {"function", "custom", "mcp", "allowed_tools"}
 
 
+def _openai_tool(tool: Any, strict: bool | None) -> JsonObject:
+    from langchain_core.utils.function_calling import convert_to_openai_tool
+
+    return convert_to_openai_tool(tool, strict=strict)
+
+
 def _builtin(definition: Mapping[str, Any], name: str | None) -> JsonObject:
     tool = dict(definition)
     if name and "name" not in tool:
@@ -90,7 +93,7 @@ def _from_dict(tool: Mapping[str, Any], strict: bool | None) -> JsonObject:
         return dict(tool)
     if kind in {None, "object"} and ("properties" in tool or "title" in tool or "name" in tool):
         # A bare JSON schema (its own `type` is "object") or an untyped function dict.
-        return convert_to_openai_tool(dict(tool), strict=strict)
+        return _openai_tool(dict(tool), strict)
     known = ", ".join(sorted(BUILTIN_TOOL_TYPES))
     raise InvalidRequestError(
         f"Unknown tool type {kind!r}. Use a LangChain tool, a function, a pydantic model, a JSON "
@@ -104,6 +107,8 @@ CLIENT_ONLY = "client_only"
 
 def to_bound_tool(tool: Any, *, strict: bool | None = None) -> JsonObject:
     """The form stored by ``bind_tools`` for any tool-like object."""
+    from langchain_core.tools import BaseTool  # ~250 ms to import: only when tools are bound
+
     metadata = (tool.metadata or {}) if isinstance(tool, BaseTool) else {}
     if metadata.get(CLIENT_ONLY):
         return {"type": CLIENT_ONLY, "name": tool.name}
@@ -114,7 +119,7 @@ def to_bound_tool(tool: Any, *, strict: bool | None = None) -> JsonObject:
     if isinstance(tool, Mapping):
         return _from_dict(tool, strict)
     if isinstance(tool, (BaseTool, type)) or callable(tool):
-        return convert_to_openai_tool(tool, strict=strict)
+        return _openai_tool(tool, strict)
     raise InvalidRequestError(f"Cannot use {tool!r} as a tool.")
 
 
