@@ -1,6 +1,6 @@
 """langchain-responses: the OpenAI Responses API (/v1/responses) for LangChain.
 
-Names are imported on first use, so ``import langchain_responses`` stays cheap.
+The clients and the chat model load on first use, so ``import langchain_responses`` stays cheap.
 """
 
 from __future__ import annotations
@@ -8,71 +8,43 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from langchain_responses.errors import (
+    APIConnectionError,
+    APIError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    ContextOverflowError,
+    FileProcessingError,
+    IncompleteStreamError,
+    InternalServerError,
+    InvalidRequestError,
+    MalformedEventError,
+    MissingAPIKeyError,
+    ModelNotFoundError,
+    NotFoundError,
+    PermissionDeniedError,
+    PollTimeoutError,
+    QuotaExceededError,
+    RateLimitError,
+    ResponseFailedError,
+    ResponsesError,
+    StreamError,
+    StreamEventError,
+    StreamTimeoutError,
+    UnprocessableEntityError,
+)
+
 if TYPE_CHECKING:
     from langchain_responses.chat_model import ChatResponses
     from langchain_responses.client import AsyncResponsesClient, ResponsesClient
-    from langchain_responses.errors import (
-        APIConnectionError,
-        APIError,
-        APIStatusError,
-        APITimeoutError,
-        AuthenticationError,
-        BadRequestError,
-        ConflictError,
-        ContextOverflowError,
-        FileProcessingError,
-        IncompleteStreamError,
-        InternalServerError,
-        InvalidRequestError,
-        MalformedEventError,
-        MissingAPIKeyError,
-        ModelNotFoundError,
-        NotFoundError,
-        PermissionDeniedError,
-        PollTimeoutError,
-        QuotaExceededError,
-        RateLimitError,
-        ResponseFailedError,
-        ResponsesError,
-        StreamError,
-        StreamEventError,
-        StreamTimeoutError,
-        UnprocessableEntityError,
-    )
 
-_ERRORS = (
-    "APIConnectionError",
-    "APIError",
-    "APIStatusError",
-    "APITimeoutError",
-    "AuthenticationError",
-    "BadRequestError",
-    "ConflictError",
-    "ContextOverflowError",
-    "FileProcessingError",
-    "IncompleteStreamError",
-    "InternalServerError",
-    "InvalidRequestError",
-    "MalformedEventError",
-    "MissingAPIKeyError",
-    "ModelNotFoundError",
-    "NotFoundError",
-    "PermissionDeniedError",
-    "PollTimeoutError",
-    "QuotaExceededError",
-    "RateLimitError",
-    "ResponseFailedError",
-    "ResponsesError",
-    "StreamError",
-    "StreamEventError",
-    "StreamTimeoutError",
-    "UnprocessableEntityError",
-)
 _HOMES = {
     "ChatResponses": "langchain_responses.chat_model",
     "ResponsesClient": "langchain_responses.client",
     "AsyncResponsesClient": "langchain_responses.client",
-    **{name: "langchain_responses.errors" for name in _ERRORS},
 }
 
 __all__ = [

@@ -30,6 +30,44 @@ from langchain_responses.stream.state import ResponseStreamState
 MAX_RESUMES = 5
 
 
+class _Batcher:
+    """Groups typed events by the network read that brought them (sans-I/O).
+
+    A stream error is held until the events before it in the same read are handed out.
+    """
+
+    def __init__(self, state: ResponseStreamState) -> None:
+        self.state = state
+        self.batch: list[ResponseStreamEvent] = []
+        self.error: StreamError | None = None
+
+    def add(self, sse: ServerSentEvent, buffered: bool) -> list[ResponseStreamEvent] | None:
+        """Take one SSE event; a batch when the read is used up (or an error is waiting)."""
+        try:
+            event = self.state.feed(sse)
+        except StreamError as exc:
+            self.error = exc
+            return self.take()
+        if event is not None:
+            self.batch.append(event)
+        return None if buffered else self.take()
+
+    def take(self) -> list[ResponseStreamEvent] | None:
+        """The events gathered so far (None when there are none)."""
+        batch, self.batch = self.batch, []
+        return batch or None
+
+    def check(self) -> None:
+        """Raise the held stream error, once its batch is out."""
+        if self.error is not None:
+            raise self.error
+
+    def end(self, tail: Iterator[ResponseStreamEvent]) -> list[ResponseStreamEvent] | None:
+        """The last batch, with the end-of-body events (a JSON answer's terminal event)."""
+        self.batch.extend(tail)
+        return self.take()
+
+
 class _StreamCore:
     """What both shells share: the state, the resume decision and the final response."""
 
@@ -48,20 +86,6 @@ class _StreamCore:
         """The text received so far (all of it once the stream ended)."""
         response = self.state.response
         return response.output_text if response is not None else ""
-
-    def _take(self, batch: list[ResponseStreamEvent], sse: ServerSentEvent) -> StreamError | None:
-        """Add the typed event for ``sse`` to ``batch``.
-
-        A stream error is returned, not raised, so the events before it in the same network
-        read are delivered first.
-        """
-        try:
-            event = self.state.feed(sse)
-        except StreamError as exc:
-            return exc
-        if event is not None:
-            batch.append(event)
-        return None
 
     def _end(self, source: EventSource) -> Iterator[ResponseStreamEvent]:
         """End of the body: a JSON answer becomes one terminal event; else check completion."""
@@ -144,18 +168,14 @@ class ResponseStream(_StreamCore):
         while True:
             source = self.open()._source
             assert source is not None
-            batch: list[ResponseStreamEvent] = []
+            batcher = _Batcher(self.state)
             try:
                 for sse in source:
-                    error = self._take(batch, sse)
-                    if batch and (error is not None or not source.buffered):
-                        yield batch
-                        batch = []
-                    if error is not None:
-                        raise error
-                batch.extend(self._end(source))
-                if batch:
-                    yield batch
+                    if (ready := batcher.add(sse, source.buffered)) is not None:
+                        yield ready
+                    batcher.check()
+                if (ready := batcher.end(self._end(source))) is not None:
+                    yield ready
                 return
             except (APIConnectionError, IncompleteStreamError) as exc:
                 if self.state.done:
@@ -236,18 +256,14 @@ class AsyncResponseStream(_StreamCore):
         while True:
             source = (await self.open())._source
             assert source is not None
-            batch: list[ResponseStreamEvent] = []
+            batcher = _Batcher(self.state)
             try:
                 async for sse in source:
-                    error = self._take(batch, sse)
-                    if batch and (error is not None or not source.buffered):
-                        yield batch
-                        batch = []
-                    if error is not None:
-                        raise error
-                batch.extend(self._end(source))
-                if batch:
-                    yield batch
+                    if (ready := batcher.add(sse, source.buffered)) is not None:
+                        yield ready
+                    batcher.check()
+                if (ready := batcher.end(self._end(source))) is not None:
+                    yield ready
                 return
             except (APIConnectionError, IncompleteStreamError) as exc:
                 if self.state.done:

@@ -1,14 +1,14 @@
 """Typed factories for ``tools[]`` entries (wire reference §8).
 
-Each returns a ``_wire.tools`` model ready for ``client.responses.create(tools=[...])``. Values
-are checked here, so a typo fails at once with a message that says what to change, instead of
-as a 400 from the server in the middle of a run.
+Each returns a validated plain dict (``ToolDefinition``) for ``bind_tools``, agents and
+``client.responses.create(tools=[...])``. Values are checked here, so a typo fails at once with
+a message that says what to change, instead of as a 400 from the server in the middle of a run.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -38,6 +38,13 @@ from langchain_responses._wire.tools import (
     WebSearchTool,
 )
 from langchain_responses.errors import InvalidRequestError
+from langchain_responses.tools._checks import as_dict as _as_dict
+from langchain_responses.tools._checks import choice as _choice
+from langchain_responses.tools._checks import given as _given
+from langchain_responses.tools._checks import int_in as _int_in
+from langchain_responses.tools._checks import number_in as _number_in
+from langchain_responses.tools._checks import strings as _strings
+from langchain_responses.tools._checks import text as _text
 
 __all__ = [
     "CONNECTOR_IDS",
@@ -83,50 +90,6 @@ _SIZE = re.compile(r"auto|[1-9][0-9]*x[1-9][0-9]*")
 _COUNTRY = re.compile(r"[A-Z]{2}")
 
 
-# --- value checks (each error names the field and what it accepts) ------------------------
-
-
-def _choice(name: str, value: object, allowed: Collection[str]) -> str:
-    if value not in allowed:
-        raise InvalidRequestError(f"{name} must be one of {', '.join(allowed)}; got {value!r}.")
-    return str(value)
-
-
-def _int_in(name: str, value: object, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise InvalidRequestError(f"{name} must be an integer from {low} to {high}, got {value!r}.")
-    return value
-
-
-def _number_in(name: str, value: object, low: float, high: float) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise InvalidRequestError(f"{name} must be a number from {low} to {high}, got {value!r}.")
-
-
-def _text(name: str, value: object) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidRequestError(f"{name} must be a non-empty string, got {value!r}.")
-    return value
-
-
-def _strings(name: str, value: object, *, low: int = 0, high: int = 10_000) -> list[str]:
-    """A list of non-empty strings (a lone string is not taken as a list of characters)."""
-    if isinstance(value, str) or not isinstance(value, Sequence):
-        raise InvalidRequestError(f"{name} must be a list of strings, got {value!r:.80}.")
-    if not low <= len(value) <= high:
-        raise InvalidRequestError(f"{name} takes {low} to {high} entries, got {len(value)}.")
-    return [_text(f"{name}[{index}]", item) for index, item in enumerate(value)]
-
-
-def _as_dict(name: str, value: object) -> dict[str, Any]:
-    """A plain dict from a dict or a wire model (only its set fields)."""
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", exclude_unset=True, by_alias=True)
-    if not isinstance(value, Mapping):
-        raise InvalidRequestError(f"{name} must be an object (a dict), got {value!r:.80}.")
-    return dict(value)
-
-
 class ToolDefinition(dict[str, Any]):
     """A validated tool definition: a plain dict (as agents and the client take tools)."""
 
@@ -137,11 +100,6 @@ class ToolDefinition(dict[str, Any]):
 
 def _definition(tool: WireModel) -> ToolDefinition:
     return ToolDefinition(tool.to_dict())
-
-
-def _given(**values: Any) -> dict[str, Any]:
-    """The keyword arguments that were given (None means "leave to the server default")."""
-    return {key: value for key, value in values.items() if value is not None}
 
 
 # --- file_search ---------------------------------------------------------------------------
