@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import httpx
 from typing_extensions import TypedDict, Unpack
@@ -17,10 +19,12 @@ from langchain_responses._http.config import (
     resolve_config,
 )
 from langchain_responses._http.transport import AsyncTransport, SyncTransport
-from langchain_responses.resources.conversations import AsyncConversations, Conversations
-from langchain_responses.resources.files import AsyncFiles, Files
 from langchain_responses.resources.responses import AsyncResponses, Responses
-from langchain_responses.resources.vector_stores import AsyncVectorStores, VectorStores
+
+if TYPE_CHECKING:
+    from langchain_responses.resources.conversations import AsyncConversations, Conversations
+    from langchain_responses.resources.files import AsyncFiles, Files
+    from langchain_responses.resources.vector_stores import AsyncVectorStores, VectorStores
 
 __all__ = ["AsyncResponsesClient", "ClientSettings", "ResponsesClient"]
 
@@ -109,9 +113,27 @@ class ResponsesClient(_ClientSettings):
         super().__init__(**settings)
         self._transport = SyncTransport(self.config, http_client)
         self.responses = Responses(self._transport)
-        self.conversations = Conversations(self._transport)
-        self.files = Files(self._transport)
-        self.vector_stores = VectorStores(self._transport)
+
+    @functools.cached_property
+    def conversations(self) -> Conversations:
+        """``client.conversations`` (loaded on first use, like files and vector stores)."""
+        from langchain_responses.resources.conversations import Conversations
+
+        return Conversations(self._transport)
+
+    @functools.cached_property
+    def files(self) -> Files:
+        """``client.files``: upload, list, retrieve, delete."""
+        from langchain_responses.resources.files import Files
+
+        return Files(self._transport)
+
+    @functools.cached_property
+    def vector_stores(self) -> VectorStores:
+        """``client.vector_stores``: stores, their files and file batches, search."""
+        from langchain_responses.resources.vector_stores import VectorStores
+
+        return VectorStores(self._transport)
 
     def close(self) -> None:
         """Close the connection pool (not a user-supplied ``http_client``)."""
@@ -138,9 +160,27 @@ class AsyncResponsesClient(_ClientSettings):
         super().__init__(**settings)
         self._transport = AsyncTransport(self.config, http_client)
         self.responses = AsyncResponses(self._transport)
-        self.conversations = AsyncConversations(self._transport)
-        self.files = AsyncFiles(self._transport)
-        self.vector_stores = AsyncVectorStores(self._transport)
+
+    @functools.cached_property
+    def conversations(self) -> AsyncConversations:
+        """``client.conversations`` (loaded on first use, like files and vector stores)."""
+        from langchain_responses.resources.conversations import AsyncConversations
+
+        return AsyncConversations(self._transport)
+
+    @functools.cached_property
+    def files(self) -> AsyncFiles:
+        """``client.files``: upload, list, retrieve, delete."""
+        from langchain_responses.resources.files import AsyncFiles
+
+        return AsyncFiles(self._transport)
+
+    @functools.cached_property
+    def vector_stores(self) -> AsyncVectorStores:
+        """``client.vector_stores``: stores, their files and file batches, search."""
+        from langchain_responses.resources.vector_stores import AsyncVectorStores
+
+        return AsyncVectorStores(self._transport)
 
     async def aclose(self) -> None:
         """Close the connection pool (not a user-supplied ``http_client``)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import re
@@ -158,7 +159,11 @@ def test_async_resource_methods_are_coroutines(sync_cls: type[Any], async_cls: t
 def resource_tree(obj: object, path: str = "client") -> dict[str, str]:
     """Public attributes that are resources, recursively: dotted path -> class name."""
     tree: dict[str, str] = {}
-    for name, value in vars(obj).items():
+    names = set(vars(obj)) | {  # plus resources loaded on first use (cached properties)
+        n for n in dir(type(obj)) if isinstance(getattr(type(obj), n), functools.cached_property)
+    }
+    for name in sorted(names):
+        value = getattr(obj, name)
         if name.startswith("_") or not type(value).__module__.startswith(RESOURCE_MODULE_PREFIX):
             continue
         dotted = f"{path}.{name}"
@@ -185,8 +190,14 @@ def test_clients_expose_the_same_resources() -> None:
 
 
 def test_clients_share_settings_and_lifecycle() -> None:
-    sync_methods = {n for n in dir(ResponsesClient) if not n.startswith("_")}
-    async_methods = {n for n in dir(AsyncResponsesClient) if not n.startswith("_")}
+    def public(cls: type[Any]) -> set[str]:
+        lazy = functools.cached_property  # resources, compared by the test above
+        return {
+            n for n in dir(cls) if not n.startswith("_") and not isinstance(getattr(cls, n), lazy)
+        }
+
+    sync_methods = public(ResponsesClient)
+    async_methods = public(AsyncResponsesClient)
     assert sync_methods == {"base_url", "close", "max_retries"}
     assert async_methods == sync_methods | {"aclose"}
     assert inspect.iscoroutinefunction(AsyncResponsesClient.aclose)
