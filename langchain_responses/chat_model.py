@@ -30,7 +30,7 @@ from langchain_responses.convert import blocks as _blocks  # noqa: F401 - regist
 from langchain_responses.convert.output import to_ai_message
 from langchain_responses.convert.params import CHAT_ONLY_PARAMS, check_chat_only, request_body
 from langchain_responses.convert.tools import to_bound_tool, to_tool_choice
-from langchain_responses.stream.run import ChatStream, apply_stop, is_pending
+from langchain_responses.stream.outcome import apply_stop, is_pending
 
 if TYPE_CHECKING:
     from langchain_responses.convert.structured import Method
@@ -389,6 +389,8 @@ class ChatResponses(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
+        from langchain_responses.stream.run import ChatStream  # event models load on first stream
+
         body, options = self._prepare(messages, kwargs)
         run = ChatStream(self._stop(stop))
         options = self._stream_options(options)
@@ -409,6 +411,8 @@ class ChatResponses(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
+        from langchain_responses.stream.run import ChatStream
+
         body, options = self._prepare(messages, kwargs)
         run = ChatStream(self._stop(stop))
         options = self._stream_options(options)

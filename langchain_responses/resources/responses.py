@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from pydantic import BaseModel
 from typing_extensions import Unpack
@@ -21,9 +21,24 @@ from langchain_responses.resources import _specs
 from langchain_responses.resources._parse import parse
 from langchain_responses.resources.pagination import AsyncItemPage, ItemPage
 from langchain_responses.resources.parsing import ParsedResponse, parse_response, with_text_format
-from langchain_responses.resources.streaming import AsyncResponseStream, ResponseStream
+
+if TYPE_CHECKING:
+    from langchain_responses.resources.streaming import AsyncResponseStream, ResponseStream
 
 T = TypeVar("T", bound=BaseModel)
+
+
+def _sync_stream(transport: SyncTransport, spec: Any) -> ResponseStream:
+    """A stream (its module, and the event models, load on the first stream)."""
+    from langchain_responses.resources.streaming import ResponseStream
+
+    return ResponseStream(transport, spec)
+
+
+def _async_stream(transport: AsyncTransport, spec: Any) -> AsyncResponseStream:
+    from langchain_responses.resources.streaming import AsyncResponseStream
+
+    return AsyncResponseStream(transport, spec)
 
 
 def _deleted(response_id: str, body: Any) -> ResponseDeleted:
@@ -99,7 +114,7 @@ class Responses:
         """Create a response; ``stream=True`` returns an iterator of typed events."""
         spec = _specs.create(params, stream=stream)
         if stream:
-            return ResponseStream(self._t, spec).open()
+            return _sync_stream(self._t, spec).open()
         return parse(Response, self._t.request(spec))
 
     def stream(
@@ -114,7 +129,7 @@ class Responses:
             spec = _specs.retrieve(response_id, params, stream=True, starting_after=starting_after)
         else:
             spec = _specs.create(params, stream=True)
-        return ResponseStream(self._t, spec)
+        return _sync_stream(self._t, spec)
 
     def parse(
         self, *, text_format: type[T], **params: Unpack[ResponseCreateParams]
@@ -152,7 +167,7 @@ class Responses:
         """A stored response; ``stream=True`` (+ ``starting_after``) resumes its stream."""
         spec = _specs.retrieve(response_id, params, stream=stream, starting_after=starting_after)
         if stream:
-            return ResponseStream(self._t, spec).open()
+            return _sync_stream(self._t, spec).open()
         return parse(Response, self._t.request(spec))
 
     def delete(self, response_id: str, **options: Unpack[RequestOptions]) -> ResponseDeleted:
@@ -190,7 +205,7 @@ class AsyncResponses:
         """Create a response; ``stream=True`` returns an async iterator of typed events."""
         spec = _specs.create(params, stream=stream)
         if stream:
-            return await AsyncResponseStream(self._t, spec).open()
+            return await _async_stream(self._t, spec).open()
         return parse(Response, await self._t.request(spec))
 
     def stream(
@@ -205,7 +220,7 @@ class AsyncResponses:
             spec = _specs.retrieve(response_id, params, stream=True, starting_after=starting_after)
         else:
             spec = _specs.create(params, stream=True)
-        return AsyncResponseStream(self._t, spec)
+        return _async_stream(self._t, spec)
 
     async def parse(
         self, *, text_format: type[T], **params: Unpack[ResponseCreateParams]
@@ -243,7 +258,7 @@ class AsyncResponses:
         """A stored response; ``stream=True`` (+ ``starting_after``) resumes its stream."""
         spec = _specs.retrieve(response_id, params, stream=stream, starting_after=starting_after)
         if stream:
-            return await AsyncResponseStream(self._t, spec).open()
+            return await _async_stream(self._t, spec).open()
         return parse(Response, await self._t.request(spec))
 
     async def delete(self, response_id: str, **options: Unpack[RequestOptions]) -> ResponseDeleted:

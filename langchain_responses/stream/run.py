@@ -8,39 +8,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.messages import AIMessageChunk
 from langchain_core.outputs import ChatGenerationChunk
 
 from langchain_responses._wire.events import ResponseStreamEvent
 from langchain_responses._wire.response import Response
 from langchain_responses.convert.output import MODEL_PROVIDER
 from langchain_responses.stream.chunks import ChunkBuilder, Piece, coalesce
-from langchain_responses.stream.stop import StopFilter, cut_at_stop
-
-_PENDING = frozenset({"queued", "in_progress"})
-
-
-def is_pending(response: Response) -> bool:
-    """Whether a (background) response is still queued or running."""
-    return response.status in _PENDING
-
-
-def apply_stop(message: AIMessage, stop: Sequence[str]) -> AIMessage:
-    """Cut the text at the first stop sequence; what came after it is dropped."""
-    if not stop or isinstance(message.content, str):
-        return message
-    content: list[Any] = []
-    for block in message.content:
-        if isinstance(block, dict) and block.get("type") == "text":
-            text, found = cut_at_stop(block.get("text", ""), stop)
-            if found:
-                content.append({**block, "text": text})
-                meta = {**message.response_metadata, "finish_reason": "stop"}
-                return message.model_copy(
-                    update={"content": content, "tool_calls": [], "response_metadata": meta}
-                )
-        content.append(block)
-    return message
+from langchain_responses.stream.stop import StopFilter
 
 
 class ChatStream:

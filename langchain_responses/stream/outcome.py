@@ -1,0 +1,39 @@
+"""How a non-streamed chat call ends: still pending (background), or cut at a stop sequence.
+
+Kept apart from ``stream.run`` so ``invoke`` does not load the stream event models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.messages import AIMessage
+
+from langchain_responses._wire.response import Response
+from langchain_responses.stream.stop import cut_at_stop
+
+_PENDING = frozenset({"queued", "in_progress"})
+
+
+def is_pending(response: Response) -> bool:
+    """Whether a (background) response is still queued or running."""
+    return response.status in _PENDING
+
+
+def apply_stop(message: AIMessage, stop: Sequence[str]) -> AIMessage:
+    """Cut the text at the first stop sequence; what came after it is dropped."""
+    if not stop or isinstance(message.content, str):
+        return message
+    content: list[Any] = []
+    for block in message.content:
+        if isinstance(block, dict) and block.get("type") == "text":
+            text, found = cut_at_stop(block.get("text", ""), stop)
+            if found:
+                content.append({**block, "text": text})
+                meta = {**message.response_metadata, "finish_reason": "stop"}
+                return message.model_copy(
+                    update={"content": content, "tool_calls": [], "response_metadata": meta}
+                )
+        content.append(block)
+    return message
