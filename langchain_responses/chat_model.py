@@ -24,8 +24,6 @@ from langchain_core.utils import from_env, secret_from_env
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 
 from langchain_responses import errors
-from langchain_responses._wire.response import Response
-from langchain_responses.client import AsyncResponsesClient, ResponsesClient
 from langchain_responses.convert import blocks as _blocks  # noqa: F401 - registers translator
 from langchain_responses.convert.output import to_ai_message
 from langchain_responses.convert.params import CHAT_ONLY_PARAMS, check_chat_only, request_body
@@ -33,6 +31,8 @@ from langchain_responses.convert.tools import to_bound_tool, to_tool_choice
 from langchain_responses.stream.outcome import apply_stop, is_pending
 
 if TYPE_CHECKING:
+    from langchain_responses._wire.response import Response
+    from langchain_responses.client import AsyncResponsesClient, ResponsesClient
     from langchain_responses.convert.structured import Method
 
 _OPTION_KEYS = ("extra_headers", "extra_query", "timeout", "max_retries")
@@ -235,6 +235,8 @@ class ChatResponses(BaseChatModel):
         return self._client
 
     def _new_client(self) -> ResponsesClient:
+        from langchain_responses.client import ResponsesClient  # httpx's pool: on first use
+
         client = ResponsesClient(http_client=self.http_client, **self._client_settings())
         if self.http_client is None:
             # A model dropped without close() must not leak its pool's sockets: close the
@@ -250,6 +252,8 @@ class ChatResponses(BaseChatModel):
         if self._async_client is None or self._stale_async_pool(loop):
             with self._client_lock:
                 if self._async_client is None or self._stale_async_pool(loop):
+                    from langchain_responses.client import AsyncResponsesClient
+
                     self._async_client = AsyncResponsesClient(
                         http_client=self.http_async_client, **self._client_settings()
                     )

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.messages import AIMessage, InvalidToolCall, ToolCall
 from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
 
-from langchain_responses._wire.response import Response, Usage
 from langchain_responses.convert.calls import CALL_ITEM_TYPES, to_tool_call
+
+if TYPE_CHECKING:
+    from langchain_responses._wire.response import Response, Usage
 
 JsonObject = dict[str, Any]
 

@@ -6,12 +6,14 @@ Kept apart from ``stream.run`` so ``invoke`` does not load the stream event mode
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.messages import AIMessage
 
-from langchain_responses._wire.response import Response
 from langchain_responses.stream.stop import cut_at_stop
+
+if TYPE_CHECKING:
+    from langchain_responses._wire.response import Response
 
 _PENDING = frozenset({"queued", "in_progress"})
 
