@@ -660,7 +660,9 @@ async def test_closing_a_stream_early_closes_the_connection(
         await stream.close()
 
     scripted_server.wait_until(lambda: scripted_server.disconnects == 1)
-    assert scripted_server.disconnect_events[0].phase == "stall"
+    # The client leaves while the server is still sending (or already stalled): either way the
+    # server sees the connection close mid-response, which is what is tested.
+    assert scripted_server.disconnect_events[0].phase in {"body", "stall"}
 
 
 async def test_resume_keeps_include_and_per_call_options_across_resumes(
