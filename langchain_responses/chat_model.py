@@ -26,7 +26,12 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
 from langchain_responses import errors
 from langchain_responses.convert import blocks as _blocks  # noqa: F401 - registers translator
 from langchain_responses.convert.output import to_ai_message
-from langchain_responses.convert.params import CHAT_ONLY_PARAMS, check_chat_only, request_body
+from langchain_responses.convert.params import (
+    CHAT_ONLY_PARAMS,
+    check_chat_only,
+    request_body,
+    token_count_params,
+)
 from langchain_responses.convert.tools import to_bound_tool, to_tool_choice
 from langchain_responses.stream.outcome import apply_stop, is_pending
 
@@ -36,21 +41,6 @@ if TYPE_CHECKING:
     from langchain_responses.convert.structured import Method
 
 _OPTION_KEYS = ("extra_headers", "extra_query", "timeout", "max_retries")
-_TOKEN_COUNT_KEYS = frozenset(
-    {
-        "model",
-        "input",
-        "instructions",
-        "previous_response_id",
-        "conversation",
-        "tools",
-        "tool_choice",
-        "parallel_tool_calls",
-        "reasoning",
-        "text",
-        "truncation",
-    }
-)
 
 
 def _running_loop() -> object:
@@ -482,8 +472,7 @@ class ChatResponses(BaseChatModel):
         settings = {**self._settings()}
         if tools:
             settings["tools"] = [to_bound_tool(tool) for tool in tools]
-        body = request_body(settings, messages)
-        params = {k: v for k, v in body.items() if k in _TOKEN_COUNT_KEYS}
+        params = token_count_params(request_body(settings, messages))
         try:
             return self.client.responses.input_tokens.count(**params)
         except errors.NotFoundError as exc:

@@ -140,3 +140,26 @@ def request_body(settings: Mapping[str, Any], messages: Sequence[BaseMessage]) -
     check_ranges(body)
     check_metadata(body.get("metadata"))
     return body
+
+
+_TOKEN_COUNT_KEYS = frozenset(
+    {
+        "model",
+        "input",
+        "instructions",
+        "previous_response_id",
+        "conversation",
+        "tools",
+        "tool_choice",
+        "parallel_tool_calls",
+        "reasoning",
+        "text",
+        "truncation",
+    }
+)
+"""What ``POST /responses/input_tokens`` accepts of a create body."""
+
+
+def token_count_params(body: Mapping[str, Any]) -> JsonObject:
+    """The part of a create body that the token-counting endpoint takes."""
+    return {key: value for key, value in body.items() if key in _TOKEN_COUNT_KEYS}
