@@ -324,12 +324,18 @@ class ChatResponsesContender(Contender):
     key = "lr_chat"
     label = "lr ChatResponses"
     is_chat_model = True
+    coalesce_deltas = True
 
     def __init__(self, base: str) -> None:
         super().__init__(base)
         from langchain_responses import ChatResponses
 
-        self.llm = ChatResponses(model="bench-small", api_key=API_KEY, base_url=self.base_url)
+        self.llm = ChatResponses(
+            model="bench-small",
+            api_key=API_KEY,
+            base_url=self.base_url,
+            coalesce_deltas=self.coalesce_deltas,
+        )
         self.messages = _messages()
 
     def stream(self, kind: str, n: int) -> list[Any]:
@@ -358,6 +364,22 @@ class ChatResponsesContender(Contender):
 
     async def aclose(self) -> None:
         await self.llm.aclose()
+
+
+class ChatResponsesPerEventContender(ChatResponsesContender):
+    """ChatResponses with ``coalesce_deltas=False``: one chunk per server event, always.
+
+    The default merges deltas that were already received together into one chunk; when the
+    consumer keeps up with the server that changes nothing, so this column is the per-event
+    cost a consumer pays when it never lags.
+    """
+
+    key = "lr_chat_events"
+    label = "lr ChatResponses, a chunk per event"
+    coalesce_deltas = False
+
+    def build(self, messages: list[Any]) -> Any:
+        raise NotImplementedError  # the same code as lr_chat
 
 
 # --- langchain-core's own floor ---------------------------------------------------------------
@@ -439,6 +461,7 @@ CONTENDERS: dict[str, type[Contender]] = {
         LangchainOpenAI,
         ResponsesClientContender,
         ChatResponsesContender,
+        ChatResponsesPerEventContender,
         BareChatModelContender,
     )
 }

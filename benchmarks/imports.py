@@ -29,6 +29,10 @@ PROBES: dict[str, tuple[str, str]] = {
         "from langchain_responses import ChatResponses",
         "ChatResponses(model='m', api_key='sk-x')",
     ),
+    "lr_chat_events": (
+        "from langchain_responses import ChatResponses",
+        "ChatResponses(model='m', api_key='sk-x', coalesce_deltas=False)",
+    ),
     "bare": (
         "from langchain_core.language_models.chat_models import BaseChatModel",
         "type('Bare', (BaseChatModel,), {'_llm_type': 'bare', '_generate': print})()",

@@ -40,16 +40,17 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CACHE = HERE / ".cache"
 
-CONTENDER_KEYS = ("raw", "openai", "lc_openai", "lr_client", "lr_chat", "bare")
+CONTENDER_KEYS = ("raw", "openai", "lc_openai", "lr_client", "lr_chat", "lr_chat_events", "bare")
 LABELS = {
     "raw": "raw httpx",
     "openai": "openai SDK",
     "lc_openai": "langchain-openai",
     "lr_client": "lr ResponsesClient",
     "lr_chat": "lr ChatResponses",
+    "lr_chat_events": "lr ChatResponses, a chunk per event",
     "bare": "bare BaseChatModel",
 }
-CHECKED = ("lr_client", "lr_chat")
+CHECKED = ("lr_client", "lr_chat", "lr_chat_events")
 """The columns whose numbers are judged against the targets."""
 
 

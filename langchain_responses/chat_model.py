@@ -121,6 +121,13 @@ class ChatResponses(BaseChatModel):
     """``invoke`` streams under the hood (callbacks see every token)."""
     stream_usage: bool = True
     """Usage always arrives with the last chunk; kept for ChatOpenAI compatibility."""
+    coalesce_deltas: bool = True
+    """Deltas that were already received together become one chunk (never waits for more).
+
+    A consumer that keeps up sees one chunk per server event anyway; one that lags (many
+    concurrent streams, slow callbacks) gets fewer, larger chunks with the same merged result.
+    ``False``: always one chunk per server event.
+    """
     background: bool = False
     """Run in the background and poll (or stream, resuming after disconnects)."""
     background_poll_interval: float = 1.0
@@ -391,7 +398,7 @@ class ChatResponses(BaseChatModel):
         stream = self.client.responses.create(stream=True, **body, **options)
         try:
             for events in stream.batches():
-                yield from run.feed_batch(events)
+                yield from run.feed_batch(events, coalesce=self.coalesce_deltas)
                 if run.stopped:
                     break
             yield run.finish(stream.response)
@@ -413,7 +420,7 @@ class ChatResponses(BaseChatModel):
         stream = await self.async_client.responses.create(stream=True, **body, **options)
         try:
             async for events in stream.batches():
-                for chunk in run.feed_batch(events):
+                for chunk in run.feed_batch(events, coalesce=self.coalesce_deltas):
                     yield chunk
                 if run.stopped:
                     break

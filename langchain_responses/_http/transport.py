@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections import deque
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
@@ -46,68 +45,100 @@ def decode_json(response: httpx.Response) -> Any:
         ) from exc
 
 
+def _receive_buffer(response: httpx.Response) -> Any | None:
+    """The HTTP/1.1 parser's buffer of bytes received but not yet handed out, if reachable.
+
+    httpx reads the socket in large reads but hands the body out one HTTP chunk at a time, and
+    servers send one SSE event per chunk, so "what else has already arrived" is only visible in
+    h11's buffer. This reaches it through httpx's and httpcore's stream wrappers; any other
+    transport (HTTP/2, a mock, a future httpx) gives ``None`` and events simply aren't grouped.
+    A compressed body is never peeked into: its bytes don't show where events end.
+    """
+    if response.headers.get("content-encoding", "identity") != "identity":
+        return None
+    stream: Any = getattr(response.stream, "_stream", None)  # httpx: the client's bound stream
+    stream = getattr(stream, "_httpcore_stream", None)  # httpx: the transport's stream
+    stream = getattr(stream, "_stream", None)  # httpcore: the pool's stream
+    connection = getattr(stream, "_connection", None)  # httpcore: the HTTP/1.1 body stream
+    buffer = getattr(getattr(connection, "_h11_state", None), "_receive_buffer", None)
+    return buffer if isinstance(getattr(buffer, "_data", None), bytearray) else None
+
+
 class EventSource:
-    """The decoded SSE events of an open streaming response (shared by both shells)."""
+    """The decoded SSE events of an open streaming response (shared by both shells).
+
+    Events come out in *reads*: lists of the events that had already arrived together, so a
+    consumer that lags behind the server can handle them in one go at no cost in latency. A read
+    is handed out as soon as nothing more is waiting that could complete another event.
+    """
 
     def __init__(self, response: httpx.Response) -> None:
         self.response = response
         self.request_id = response.headers.get("x-request-id")
         self.is_sse = "text/event-stream" in response.headers.get("content-type", "")
         self._decoder = SSEDecoder()
-        self._pending: deque[ServerSentEvent] = deque()
+        self._pending: list[ServerSentEvent] = []
+        self._received = _receive_buffer(response) if self.is_sse else None
         self.body = b""
         """The whole body, when the server answered a stream request with plain JSON."""
 
-    def accept(self, chunk: bytes) -> bool:
-        """Take one chunk; True once there is at least one event to hand out."""
+    def accept(self, chunk: bytes) -> None:
+        """Take one chunk of the body."""
         if self.is_sse:
             self._pending.extend(self._decoder.feed(chunk))
         else:
             self.body += chunk
-        return bool(self._pending)
 
-    def finish(self) -> None:
-        """End of body: flush the decoder."""
+    def finish(self) -> list[ServerSentEvent]:
+        """End of body: flush the decoder and hand out what is left."""
         if self.is_sse:
             self._pending.extend(self._decoder.flush())
+        return self._take()
 
-    @property
-    def buffered(self) -> bool:
-        """Whether decoded events are still waiting (the current network read is not used up)."""
-        return bool(self._pending)
+    def ready(self) -> list[ServerSentEvent]:
+        """The events decoded so far, or none while another complete event is already received.
 
-    def drain(self) -> Iterator[ServerSentEvent]:
-        """Hand out the events decoded so far."""
-        pending = self._pending
-        while pending:
-            yield pending.popleft()
+        Holding back never waits on the network: a blank line (the end of an SSE event) in the
+        parser's buffer means httpx hands that event over without reading the socket again.
+        """
+        received = self._received
+        if received is not None and self._pending:
+            data = received._data
+            if b"\n\n" in data or b"\r\n\r\n" in data:
+                return []
+        return self._take()
+
+    def _take(self) -> list[ServerSentEvent]:
+        events, self._pending = self._pending, []
+        return events
 
 
 class SyncEventSource(EventSource):
-    """Sync iteration over the events; closes the response when done or closed."""
+    """Sync iteration over the reads of events; closes the response when done or closed."""
 
     def prime(self) -> SyncEventSource:
         """Read until the first event, so a failure here can still be retried."""
         self._chunks = self.response.iter_bytes()
         try:
             for chunk in self._chunks:
-                if self.accept(chunk):
+                self.accept(chunk)
+                if self._pending:
                     break
-            else:
-                self.finish()
         except httpx.HTTPError as exc:
             self.close()
             raise transport_error(exc) from exc
         return self
 
-    def __iter__(self) -> Iterator[ServerSentEvent]:
+    def __iter__(self) -> Iterator[list[ServerSentEvent]]:
         try:
-            yield from self.drain()
+            if events := self.ready():
+                yield events
             for chunk in self._chunks:
                 self.accept(chunk)
-                yield from self.drain()
-            self.finish()
-            yield from self.drain()
+                if events := self.ready():
+                    yield events
+            if events := self.finish():
+                yield events
         except httpx.HTTPError as exc:
             raise transport_error(exc) from exc
         finally:
@@ -126,26 +157,24 @@ class AsyncEventSource(EventSource):
         self._chunks = self.response.aiter_bytes()
         try:
             async for chunk in self._chunks:
-                if self.accept(chunk):
+                self.accept(chunk)
+                if self._pending:
                     break
-            else:
-                self.finish()
         except httpx.HTTPError as exc:
             await self.aclose()
             raise transport_error(exc) from exc
         return self
 
-    async def __aiter__(self) -> AsyncIterator[ServerSentEvent]:
+    async def __aiter__(self) -> AsyncIterator[list[ServerSentEvent]]:
         try:
-            for event in self.drain():
-                yield event
+            if events := self.ready():
+                yield events
             async for chunk in self._chunks:
                 self.accept(chunk)
-                for event in self.drain():
-                    yield event
-            self.finish()
-            for event in self.drain():
-                yield event
+                if events := self.ready():
+                    yield events
+            if events := self.finish():
+                yield events
         except httpx.HTTPError as exc:
             raise transport_error(exc) from exc
         finally:

@@ -30,44 +30,6 @@ from langchain_responses.stream.state import ResponseStreamState
 MAX_RESUMES = 5
 
 
-class _Batcher:
-    """Groups typed events by the network read that brought them (sans-I/O).
-
-    A stream error is held until the events before it in the same read are handed out.
-    """
-
-    def __init__(self, state: ResponseStreamState) -> None:
-        self.state = state
-        self.batch: list[ResponseStreamEvent] = []
-        self.error: StreamError | None = None
-
-    def add(self, sse: ServerSentEvent, buffered: bool) -> list[ResponseStreamEvent] | None:
-        """Take one SSE event; a batch when the read is used up (or an error is waiting)."""
-        try:
-            event = self.state.feed(sse)
-        except StreamError as exc:
-            self.error = exc
-            return self.take()
-        if event is not None:
-            self.batch.append(event)
-        return None if buffered else self.take()
-
-    def take(self) -> list[ResponseStreamEvent] | None:
-        """The events gathered so far (None when there are none)."""
-        batch, self.batch = self.batch, []
-        return batch or None
-
-    def check(self) -> None:
-        """Raise the held stream error, once its batch is out."""
-        if self.error is not None:
-            raise self.error
-
-    def end(self, tail: Iterator[ResponseStreamEvent]) -> list[ResponseStreamEvent] | None:
-        """The last batch, with the end-of-body events (a JSON answer's terminal event)."""
-        self.batch.extend(tail)
-        return self.take()
-
-
 class _StreamCore:
     """What both shells share: the state, the resume decision and the final response."""
 
@@ -75,6 +37,7 @@ class _StreamCore:
         self.spec = spec
         self.state = ResponseStreamState()
         self._resumes = 0
+        self._error: StreamError | None = None
 
     @property
     def response(self) -> Response | None:
@@ -87,11 +50,31 @@ class _StreamCore:
         response = self.state.response
         return response.output_text if response is not None else ""
 
-    def _end(self, source: EventSource) -> Iterator[ResponseStreamEvent]:
+    def _typed(self, read: list[ServerSentEvent]) -> list[ResponseStreamEvent]:
+        """The typed events of one read; a stream error waits until those before it are out."""
+        events: list[ResponseStreamEvent] = []
+        feed = self.state.feed
+        for sse in read:
+            try:
+                event = feed(sse)
+            except StreamError as exc:
+                self._error = exc
+                break
+            if event is not None:
+                events.append(event)
+        return events
+
+    def _check(self) -> None:
+        """Raise the stream error held back by ``_typed``, once its read is out."""
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
+
+    def _end(self, source: EventSource) -> list[ResponseStreamEvent]:
         """End of the body: a JSON answer becomes one terminal event; else check completion."""
-        if not source.is_sse:
-            yield self.state.feed_json_body(source.body)
+        events = [self.state.feed_json_body(source.body)] if not source.is_sse else []
         self.state.finish()
+        return events
 
     def _resume_or_raise(self, exc: APIConnectionError | IncompleteStreamError) -> RequestSpec:
         """The request that resumes a broken background stream, or the error to raise."""
@@ -168,14 +151,13 @@ class ResponseStream(_StreamCore):
         while True:
             source = self.open()._source
             assert source is not None
-            batcher = _Batcher(self.state)
             try:
-                for sse in source:
-                    if (ready := batcher.add(sse, source.buffered)) is not None:
-                        yield ready
-                    batcher.check()
-                if (ready := batcher.end(self._end(source))) is not None:
-                    yield ready
+                for read in source:
+                    if events := self._typed(read):
+                        yield events
+                    self._check()
+                if events := self._end(source):
+                    yield events
                 return
             except (APIConnectionError, IncompleteStreamError) as exc:
                 if self.state.done:
@@ -256,14 +238,13 @@ class AsyncResponseStream(_StreamCore):
         while True:
             source = (await self.open())._source
             assert source is not None
-            batcher = _Batcher(self.state)
             try:
-                async for sse in source:
-                    if (ready := batcher.add(sse, source.buffered)) is not None:
-                        yield ready
-                    batcher.check()
-                if (ready := batcher.end(self._end(source))) is not None:
-                    yield ready
+                async for read in source:
+                    if events := self._typed(read):
+                        yield events
+                    self._check()
+                if events := self._end(source):
+                    yield events
                 return
             except (APIConnectionError, IncompleteStreamError) as exc:
                 if self.state.done:

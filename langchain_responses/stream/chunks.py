@@ -43,7 +43,7 @@ class Piece(NamedTuple):
 
 
 class ChunkBuilder:
-    """Feed it events; it returns the pieces to emit (see :func:`coalesce`, ``to_chunk``)."""
+    """Feed it events; it returns the pieces to emit (see :func:`join_deltas`, ``to_chunk``)."""
 
     def __init__(self) -> None:
         self.response_id: str | None = None
@@ -283,7 +283,7 @@ def _join(left: Piece, right: Piece) -> Piece:
     return Piece([block], tools)  # type: ignore[arg-type]
 
 
-def coalesce(pieces: list[Piece]) -> list[Piece]:
+def join_deltas(pieces: list[Piece]) -> list[Piece]:
     """Join neighbouring deltas of the same block: one chunk per network read, not per event.
 
     Merging the result gives exactly what merging every piece would; only the number of

@@ -14,7 +14,7 @@ from langchain_core.outputs import ChatGenerationChunk
 from langchain_responses._wire.events import ResponseStreamEvent
 from langchain_responses._wire.response import Response
 from langchain_responses.convert.output import MODEL_PROVIDER
-from langchain_responses.stream.chunks import ChunkBuilder, Piece, coalesce
+from langchain_responses.stream.chunks import ChunkBuilder, Piece, join_deltas
 from langchain_responses.stream.stop import StopFilter
 
 
@@ -36,13 +36,15 @@ class ChatStream:
         """Chunks for one event (none for bookkeeping events)."""
         return self.feed_batch([event])
 
-    def feed_batch(self, events: Sequence[ResponseStreamEvent]) -> list[ChatGenerationChunk]:
-        """Chunks for the events of one network read: neighbouring deltas become one chunk."""
+    def feed_batch(
+        self, events: Sequence[ResponseStreamEvent], *, coalesce: bool = True
+    ) -> list[ChatGenerationChunk]:
+        """Chunks for events received together: neighbouring deltas become one chunk."""
         if self.stopped:
             return []
         pieces = [piece for event in events if (piece := self.builder.feed(event)) is not None]
         out: list[ChatGenerationChunk] = []
-        for piece in coalesce(pieces) if len(pieces) > 1 else pieces:
+        for piece in join_deltas(pieces) if coalesce and len(pieces) > 1 else pieces:
             chunk = self.builder.to_chunk(piece)
             for message in self._filtered(chunk) if self.stop else [chunk]:
                 out.append(ChatGenerationChunk(message=message))

@@ -259,8 +259,13 @@ PIECES = ['{"city": "Pa', 'ris", "tempera', 'ture": 21.5', ', "note": null}']
 
 
 def test_streaming_yields_partial_objects(server: ScriptedServer, model: ChatResponses) -> None:
+    # Paced like a live model: events that arrive together would be merged into one chunk.
     server.enqueue(
-        Reply(headers={"content-type": "text/event-stream"}, chunks=syn.text_stream(PIECES))
+        Reply(
+            headers={"content-type": "text/event-stream"},
+            chunks=syn.text_stream(PIECES),
+            delays=0.02,
+        )
     )
     parts = list(model.with_structured_output(WEATHER_SCHEMA).stream("hi"))
     assert parts[0] == {"city": "Pa"}
