@@ -13,7 +13,6 @@ import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
-import httpx
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import LangSmithParams, LanguageModelInput
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -21,7 +20,15 @@ from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.utils import from_env, secret_from_env
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+)
 
 from langchain_responses import errors
 from langchain_responses.convert import blocks as _blocks  # noqa: F401 - registers translator
@@ -36,9 +43,16 @@ from langchain_responses.convert.tools import to_bound_tool, to_tool_choice
 from langchain_responses.stream.outcome import apply_stop, is_pending
 
 if TYPE_CHECKING:
+    from httpx import AsyncClient as _AsyncHTTPClient
+    from httpx import Client as _HTTPClient
+
     from langchain_responses._wire.response import Response
     from langchain_responses.client import AsyncResponsesClient, ResponsesClient
     from langchain_responses.convert.structured import Method
+else:
+    # httpx (~5 MB) loads with the client, on the first request: pydantic sees ``Any`` here and
+    # ``_check_http_client`` does the isinstance check.
+    _HTTPClient = _AsyncHTTPClient = Any
 
 _OPTION_KEYS = ("extra_headers", "extra_query", "timeout", "max_retries")
 
@@ -148,9 +162,9 @@ class ChatResponses(BaseChatModel):
     """Called for a fresh token before every request (e.g. Microsoft Entra ID for Azure)."""
     async_token_provider: Callable[[], Awaitable[str]] | None = Field(default=None, exclude=True)
     """Async twin of ``token_provider``, used by the async methods."""
-    http_client: httpx.Client | None = Field(default=None, exclude=True)
+    http_client: _HTTPClient | None = Field(default=None, exclude=True)
     """Your own ``httpx.Client`` (proxies, TLS, limits); never closed by this model."""
-    http_async_client: httpx.AsyncClient | None = Field(default=None, exclude=True)
+    http_async_client: _AsyncHTTPClient | None = Field(default=None, exclude=True)
     """Your own ``httpx.AsyncClient``; never closed by this model."""
 
     _client: ResponsesClient | None = PrivateAttr(default=None)
@@ -163,6 +177,21 @@ class ChatResponses(BaseChatModel):
         check_chat_only(data)
         check_chat_only(data.get("model_kwargs") or {})
         super().__init__(**data)
+
+    @field_validator("http_client", "http_async_client")
+    @classmethod
+    def _check_http_client(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None:
+            return None
+        import httpx
+
+        expected = httpx.Client if info.field_name == "http_client" else httpx.AsyncClient
+        if not isinstance(value, expected):
+            raise TypeError(
+                f"{info.field_name} must be an httpx.{expected.__name__}, "
+                f"got {type(value).__name__}"
+            )
+        return value
 
     # -- LangChain plumbing -------------------------------------------------------------
 
@@ -326,6 +355,8 @@ class ChatResponses(BaseChatModel):
     def _stream_options(self, options: dict[str, Any]) -> dict[str, Any]:
         if self.stream_idle_timeout is None or "timeout" in options:
             return options
+        import httpx  # loaded already: the client is about to send
+
         timeout = httpx.Timeout(self.timeout, connect=5.0, read=self.stream_idle_timeout)
         return {**options, "timeout": timeout}
 
