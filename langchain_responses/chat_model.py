@@ -7,10 +7,19 @@ lives in ``convert/``, stream handling in ``stream/``, HTTP in the client.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from typing import TYPE_CHECKING, Any, Literal
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
@@ -57,11 +66,33 @@ else:
 _OPTION_KEYS = ("extra_headers", "extra_query", "timeout", "max_retries")
 
 
-def _running_loop() -> object:
+def _running_loop() -> asyncio.AbstractEventLoop | None:
     try:
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
+
+
+def _close_when_loop_ends(client: AsyncResponsesClient) -> AsyncGenerator[None]:
+    """Close ``client``'s pool while its event loop shuts down (the end of ``asyncio.run``).
+
+    Pooled connections belong to the loop that opened them and can't be closed once it is gone.
+    A started async generator is the hook asyncio offers: the loop tracks it from its first step
+    and ``shutdown_asyncgens`` closes it, running the ``finally`` on the still-live loop. The
+    caller keeps the returned generator referenced until the pool is replaced.
+    """
+
+    async def closer() -> AsyncGenerator[None]:
+        try:
+            yield
+        finally:
+            await client.aclose()
+
+    generator = closer()
+    # Run it to its ``yield``: nothing before it awaits, so the first step completes at once.
+    with contextlib.suppress(StopIteration):
+        generator.asend(None).send(None)
+    return generator
 
 
 class ChatResponses(BaseChatModel):
@@ -169,7 +200,10 @@ class ChatResponses(BaseChatModel):
 
     _client: ResponsesClient | None = PrivateAttr(default=None)
     _async_client: AsyncResponsesClient | None = PrivateAttr(default=None)
-    _async_loop: object = PrivateAttr(default=None)
+    _async_loop: asyncio.AbstractEventLoop | None = PrivateAttr(default=None)
+    _pool_closers: list[tuple[asyncio.AbstractEventLoop, AsyncGenerator[None]]] = PrivateAttr(
+        default_factory=list
+    )
     _client_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     def __init__(self, **data: Any) -> None:
@@ -280,13 +314,23 @@ class ChatResponses(BaseChatModel):
                 if self._async_client is None or self._stale_async_pool(loop):
                     from langchain_responses.client import AsyncResponsesClient
 
-                    self._async_client = AsyncResponsesClient(
+                    client = AsyncResponsesClient(
                         http_client=self.http_async_client, **self._client_settings()
                     )
-                    self._async_loop = loop
+                    if self.http_async_client is None and loop is not None:
+                        self._keep_closer(loop, _close_when_loop_ends(client))
+                    self._async_client, self._async_loop = client, loop
         return self._async_client
 
-    def _stale_async_pool(self, loop: object) -> bool:
+    def _keep_closer(self, loop: asyncio.AbstractEventLoop, closer: AsyncGenerator[None]) -> None:
+        """Hold the pools' closers until their loops end (collecting one would close its pool).
+
+        Closers of closed loops are dropped: they already ran, or can't run any more.
+        """
+        alive = [(owner, held) for owner, held in self._pool_closers if not owner.is_closed()]
+        self._pool_closers = [*alive, (loop, closer)]
+
+    def _stale_async_pool(self, loop: asyncio.AbstractEventLoop | None) -> bool:
         """Whether a new event loop (asyncio.run again) needs a new connection pool.
 
         Pooled connections belong to the loop that opened them; a user-supplied

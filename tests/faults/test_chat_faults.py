@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import threading
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -458,10 +461,6 @@ async def test_failed_resume_keeps_the_partial_output(
     assert isinstance(info.value.__cause__, errors.NotFoundError)
 
 
-# asyncio.run() closes its loop with the first pool's keep-alive sockets still open; nothing
-# can close them afterwards (their loop is gone), so Python warns when they are collected.
-@pytest.mark.filterwarnings("ignore::ResourceWarning")
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_one_model_serves_several_event_loops(server: ScriptedServer) -> None:
     model = ChatResponses(model="m", base_url=server.base_url, api_key="k")
     server.enqueue(ok("invoke", "first"), ok("invoke", "second"))
@@ -471,5 +470,33 @@ def test_one_model_serves_several_event_loops(server: ScriptedServer) -> None:
         await model.aclose()
         return text
 
-    assert asyncio.run(model.ainvoke("hi")).text == "first"  # pool bound to this loop
-    assert asyncio.run(ask_and_close()) == "second"  # a new loop gets a new pool
+    with warnings.catch_warnings():
+        # A pool left open when its loop ends would warn (ResourceWarning) once collected.
+        warnings.simplefilter("error", ResourceWarning)
+        assert asyncio.run(model.ainvoke("hi")).text == "first"  # pool bound to this loop
+        # asyncio.run's shutdown closed that pool: the server sees the keep-alive connection go.
+        server.wait_until(lambda: server.open_connections == 0)
+        assert asyncio.run(ask_and_close()) == "second"  # a new loop gets a new pool
+        gc.collect()
+
+
+def test_a_pool_still_in_use_on_another_loop_stays_open(server: ScriptedServer) -> None:
+    # One model, two threads, each with its own loop: the newer loop gets its own pool, and the
+    # older loop's pool keeps serving the stream it is in the middle of.
+    model = ChatResponses(model="m", base_url=server.base_url, api_key="k")
+    pieces = [f"p{i} " for i in range(10)]
+    server.enqueue(sse(text_events(pieces), delays=0.05), ok("invoke", "other"))
+    streamed: list[str] = []
+
+    async def stream() -> None:
+        async for chunk in model.astream("hi"):
+            streamed.append(chunk.text)
+        await model.aclose()
+
+    thread = threading.Thread(target=asyncio.run, args=(stream(),))
+    thread.start()
+    server.wait_until(lambda: len(server.requests) == 1)
+    assert asyncio.run(model.ainvoke("hi")).text == "other"
+    gc.collect()
+    thread.join(10)
+    assert "".join(streamed) == "".join(pieces)
