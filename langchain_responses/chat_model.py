@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import inspect
 import threading
 import time
 import weakref
@@ -20,7 +21,7 @@ from collections.abc import (
     Mapping,
     Sequence,
 )
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import LangSmithParams, LanguageModelInput
@@ -41,7 +42,7 @@ from pydantic import (
 
 from langchain_responses import errors
 from langchain_responses.convert import blocks as _blocks  # noqa: F401 - registers translator
-from langchain_responses.convert.output import to_ai_message
+from langchain_responses.convert.output import is_readable, message_from_json, response_json
 from langchain_responses.convert.params import (
     CHAT_ONLY_PARAMS,
     check_chat_only,
@@ -55,7 +56,6 @@ if TYPE_CHECKING:
     from httpx import AsyncClient as _AsyncHTTPClient
     from httpx import Client as _HTTPClient
 
-    from langchain_responses._wire.response import Response
     from langchain_responses.client import AsyncResponsesClient, ResponsesClient
     from langchain_responses.convert.structured import Method
 else:
@@ -64,6 +64,18 @@ else:
     _HTTPClient = _AsyncHTTPClient = Any
 
 _OPTION_KEYS = ("extra_headers", "extra_query", "timeout", "max_retries")
+JsonObject = dict[str, Any]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _signed(method: F) -> F:
+    """``method`` with its signature worked out once, not on every call.
+
+    langchain-core asks ``inspect.signature(self._generate)`` (or ``_agenerate``) on every call
+    to see whether it takes ``run_manager``; a ``__signature__`` makes that a lookup (~7 µs).
+    """
+    method.__signature__ = inspect.signature(method)  # type: ignore[attr-defined]
+    return method
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -71,6 +83,35 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
+
+
+def _message_json(body: Any) -> JsonObject:
+    """A response body as the JSON ``message_from_json`` reads.
+
+    Validating a ``Response`` and dumping every item back would be most of a small call's own
+    cost, so a body in the expected shape is used as received; any other goes through
+    ``Response``, which reports what is wrong (``APIError``) or fills in what was left out.
+    """
+    if is_readable(body):
+        return body
+    from langchain_responses._wire.response import Response
+    from langchain_responses.resources._parse import parse
+
+    return response_json(parse(Response, body))
+
+
+def _failed(response: JsonObject) -> errors.ResponseFailedError:
+    """The error for a failed response; it carries the typed ``Response``."""
+    from langchain_responses._wire.response import Response
+    from langchain_responses.resources._parse import parse
+
+    typed = parse(Response, response)
+    error = typed.error
+    return errors.ResponseFailedError(
+        (error.message if error else None) or "The response failed",
+        code=str(error.code) if error and error.code is not None else None,
+        response=typed,
+    )
 
 
 def _close_when_loop_ends(client: AsyncResponsesClient) -> AsyncGenerator[None]:
@@ -288,11 +329,13 @@ class ChatResponses(BaseChatModel):
     @property
     def client(self) -> ResponsesClient:
         """The sync client (created on first use, then reused: one connection pool)."""
-        if self._client is None:
+        client = self._client  # read once: private attributes are slow to reach
+        if client is None:
             with self._client_lock:  # batch() calls from several threads at once
                 if self._client is None:
                     self._client = self._new_client()
-        return self._client
+                client = self._client
+        return client
 
     def _new_client(self) -> ResponsesClient:
         from langchain_responses.client import ResponsesClient  # httpx's pool: on first use
@@ -407,17 +450,13 @@ class ChatResponses(BaseChatModel):
     def _stop(self, stop: list[str] | None) -> list[str]:
         return list(stop or self.stop or [])
 
-    def _result(self, response: Response, stop: list[str]) -> ChatResult:
-        if response.status == "failed":
-            error = response.error
-            raise errors.ResponseFailedError(
-                (error.message if error else None) or "The response failed",
-                code=str(error.code) if error and error.code is not None else None,
-                response=response,
-            )
-        message = apply_stop(to_ai_message(response), stop)
+    def _result(self, response: JsonObject, stop: list[str]) -> ChatResult:
+        if response.get("status") == "failed":
+            raise _failed(response)
+        message = apply_stop(message_from_json(response), stop)
         return ChatResult(generations=[ChatGeneration(message=message)])
 
+    @_signed
     def _generate(
         self,
         messages: list[BaseMessage],
@@ -427,17 +466,18 @@ class ChatResponses(BaseChatModel):
     ) -> ChatResult:
         body, options = self._prepare(messages, kwargs)
         client = self.client.responses
-        response = client.create(**body, **options)
+        response = _message_json(client._create_json(**body, **options))
         try:
             while is_pending(response):
                 time.sleep(self.background_poll_interval)
-                response = client.retrieve(response.id, **options)
+                response = _message_json(client._retrieve_json(response["id"], **options))
         except BaseException:
             if is_pending(response):
-                client.cancel(response.id)
+                client.cancel(response["id"])
             raise
         return self._result(response, self._stop(stop))
 
+    @_signed
     async def _agenerate(
         self,
         messages: list[BaseMessage],
@@ -447,14 +487,14 @@ class ChatResponses(BaseChatModel):
     ) -> ChatResult:
         body, options = self._prepare(messages, kwargs)
         client = self.async_client.responses
-        response = await client.create(**body, **options)
+        response = _message_json(await client._create_json(**body, **options))
         try:
             while is_pending(response):
                 await asyncio.sleep(self.background_poll_interval)
-                response = await client.retrieve(response.id, **options)
+                response = _message_json(await client._retrieve_json(response["id"], **options))
         except BaseException:
             if is_pending(response):
-                await asyncio.shield(client.cancel(response.id))
+                await asyncio.shield(client.cancel(response["id"]))
             raise
         return self._result(response, self._stop(stop))
 

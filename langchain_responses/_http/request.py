@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 import json
 import logging
 from collections.abc import Mapping
@@ -84,6 +85,16 @@ def encode_json(body: Mapping[str, Any]) -> bytes:
         ) from exc
 
 
+@functools.lru_cache(maxsize=256)
+def parse_url(url: str) -> httpx.URL:
+    """``url`` parsed, without a query (the query always comes from ``params``).
+
+    Parsing a URL, and merging even empty ``params`` into it, would be most of the cost of
+    building a request; ``httpx.URL`` is immutable, so one parse serves every request to it.
+    """
+    return httpx.URL(url, query=None)
+
+
 def build_request(
     config: ClientConfig, spec: RequestSpec, auth: Mapping[str, str]
 ) -> httpx.Request:
@@ -104,8 +115,8 @@ def build_request(
     timeout = config.timeout if opts.timeout is DEFAULT else to_timeout(opts.timeout)
     return httpx.Request(
         spec.method,
-        config.base_url + spec.path,
-        params=encode_query(query),
+        parse_url(config.base_url + spec.path),
+        params=encode_query(query) if query else None,
         headers=headers,
         content=encode_json(body) if body is not None and spec.files is None else None,
         data=body if spec.files is not None else None,

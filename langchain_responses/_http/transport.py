@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, TypeVar
 
 import httpx
 from tenacity import AsyncRetrying, Retrying
@@ -20,9 +20,12 @@ from langchain_responses.errors import APIError
 logger = logging.getLogger("langchain_responses")
 
 POOL_LIMITS = httpx.Limits(max_connections=1000, max_keepalive_connections=100)
+T = TypeVar("T")
 
 
 def _log(response: httpx.Response) -> None:
+    if not logger.isEnabledFor(logging.DEBUG):  # the arguments cost ~1 µs to look up
+        return
     logger.debug(
         "%s %s -> %d (request id %s)",
         response.request.method,
@@ -185,6 +188,24 @@ class AsyncEventSource(EventSource):
         await self.response.aclose()
 
 
+class _Replay:
+    """The first attempt's failure, handed to tenacity as the outcome of its own first attempt.
+
+    Setting up tenacity's loop costs ~10 µs, and nearly every request succeeds at once: so the
+    first attempt runs on its own and the loop is built only after it failed. The loop's first
+    "attempt" re-raises that failure, so the retry decision, waits, logging and attempt count
+    are exactly those of a loop that made every attempt.
+    """
+
+    def __init__(self, failure: Exception) -> None:
+        self._failure: Exception | None = failure
+
+    def __call__(self) -> None:
+        failure, self._failure = self._failure, None
+        if failure is not None:
+            raise failure
+
+
 class SyncTransport:
     """Sends requests with retries over an ``httpx.Client``."""
 
@@ -195,18 +216,29 @@ class SyncTransport:
 
     def request(self, spec: RequestSpec) -> Any:
         """Send ``spec`` and return its JSON body."""
-        for attempt in Retrying(**retry_settings(spec.max_retries(self.config))):
-            with attempt:
-                response = self._send(spec, stream=False)
-                return decode_json(response)
-        raise AssertionError("unreachable: tenacity reraises the last error")
+        return self._retrying(spec, self._json)
 
     def stream(self, spec: RequestSpec) -> SyncEventSource:
         """Open an SSE stream; retried until its first event has been read."""
-        for attempt in Retrying(**retry_settings(spec.max_retries(self.config))):
-            with attempt:
-                return SyncEventSource(self._send(spec, stream=True)).prime()
+        return self._retrying(spec, self._open)
+
+    def _retrying(self, spec: RequestSpec, attempt: Callable[[RequestSpec], T]) -> T:
+        """``attempt(spec)`` under the retry policy; tenacity joins in only after a failure."""
+        try:
+            return attempt(spec)
+        except Exception as exc:
+            replay = _Replay(exc)
+        for retry in Retrying(**retry_settings(spec.max_retries(self.config))):
+            with retry:
+                replay()
+                return attempt(spec)
         raise AssertionError("unreachable: tenacity reraises the last error")
+
+    def _json(self, spec: RequestSpec) -> Any:
+        return decode_json(self._send(spec, stream=False))
+
+    def _open(self, spec: RequestSpec) -> SyncEventSource:
+        return SyncEventSource(self._send(spec, stream=True)).prime()
 
     def _send(self, spec: RequestSpec, *, stream: bool) -> httpx.Response:
         request = build_request(self.config, spec, self.config.credentials.headers())
@@ -241,18 +273,31 @@ class AsyncTransport:
 
     async def request(self, spec: RequestSpec) -> Any:
         """Send ``spec`` and return its JSON body."""
-        async for attempt in AsyncRetrying(**retry_settings(spec.max_retries(self.config))):
-            with attempt:
-                response = await self._send(spec, stream=False)
-                return decode_json(response)
-        raise AssertionError("unreachable: tenacity reraises the last error")
+        return await self._retrying(spec, self._json)
 
     async def stream(self, spec: RequestSpec) -> AsyncEventSource:
         """Open an SSE stream; retried until its first event has been read."""
-        async for attempt in AsyncRetrying(**retry_settings(spec.max_retries(self.config))):
-            with attempt:
-                return await AsyncEventSource(await self._send(spec, stream=True)).prime()
+        return await self._retrying(spec, self._open)
+
+    async def _retrying(
+        self, spec: RequestSpec, attempt: Callable[[RequestSpec], Awaitable[T]]
+    ) -> T:
+        """``attempt(spec)`` under the retry policy; tenacity joins in only after a failure."""
+        try:
+            return await attempt(spec)
+        except Exception as exc:
+            replay = _Replay(exc)
+        async for retry in AsyncRetrying(**retry_settings(spec.max_retries(self.config))):
+            with retry:
+                replay()
+                return await attempt(spec)
         raise AssertionError("unreachable: tenacity reraises the last error")
+
+    async def _json(self, spec: RequestSpec) -> Any:
+        return decode_json(await self._send(spec, stream=False))
+
+    async def _open(self, spec: RequestSpec) -> AsyncEventSource:
+        return await AsyncEventSource(await self._send(spec, stream=True)).prime()
 
     async def _send(self, spec: RequestSpec, *, stream: bool) -> httpx.Response:
         auth = await self.config.credentials.aheaders()

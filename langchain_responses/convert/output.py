@@ -1,4 +1,4 @@
-"""A ``Response`` -> an ``AIMessage`` (pure).
+"""A response (its JSON, or a typed ``Response``) -> an ``AIMessage`` (pure).
 
 Content is a list of blocks in the ``responses/v1`` layout langchain-openai uses: ``text`` and
 ``refusal`` blocks for message parts (with the message ``id``), and every other output item as
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from types import NoneType
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from langchain_core.messages import AIMessage, InvalidToolCall, ToolCall
 from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
@@ -20,7 +21,7 @@ from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, Us
 from langchain_responses.convert.calls import CALL_ITEM_TYPES, to_tool_call
 
 if TYPE_CHECKING:
-    from langchain_responses._wire.response import Response, Usage
+    from langchain_responses._wire.response import Response
 
 JsonObject = dict[str, Any]
 
@@ -28,6 +29,10 @@ MODEL_PROVIDER = "openai-responses"
 """``response_metadata["model_provider"]``: selects our content-block translator."""
 
 _INDEXED_LISTS = ("summary", "content")
+_OBJECTS = ("usage", "incomplete_details", "conversation")
+_ENVELOPE = {"id", "model", "status", "created_at", "service_tier", *_OBJECTS}
+"""What the message is built from, besides ``output``."""
+_CALL_TEXT = {"function_call": "arguments", "custom_tool_call": "input"}
 
 
 def part_block(part: Mapping[str, Any], item: Mapping[str, Any]) -> JsonObject:
@@ -68,51 +73,58 @@ def item_blocks(item: Mapping[str, Any], counter: Iterator[int]) -> list[JsonObj
     return [item_block(item, next(counter))]
 
 
-def to_usage(usage: Usage | None) -> UsageMetadata | None:
-    """LangChain usage: cached input tokens as ``cache_read``, reasoning tokens split out."""
+def to_usage(usage: Mapping[str, Any] | None) -> UsageMetadata | None:
+    """LangChain usage: cached input tokens as ``cache_read``, reasoning tokens split out.
+
+    Read from the ``usage`` JSON with the wire model's defaults: a missing (or ``null``) count
+    or ``*_details`` object counts as zero.
+    """
     if usage is None:
         return None
-    inputs = InputTokenDetails(cache_read=usage.input_tokens_details.cached_tokens)
-    if usage.input_tokens_details.cache_write_tokens:
-        inputs["cache_creation"] = usage.input_tokens_details.cache_write_tokens
+    input_details = usage.get("input_tokens_details") or {}
+    output_details = usage.get("output_tokens_details") or {}
+    inputs = InputTokenDetails(cache_read=input_details.get("cached_tokens") or 0)
+    if input_details.get("cache_write_tokens"):
+        inputs["cache_creation"] = input_details["cache_write_tokens"]
     return UsageMetadata(
-        input_tokens=usage.input_tokens,
-        output_tokens=usage.output_tokens,
-        total_tokens=usage.total_tokens,
+        input_tokens=usage.get("input_tokens") or 0,
+        output_tokens=usage.get("output_tokens") or 0,
+        total_tokens=usage.get("total_tokens") or 0,
         input_token_details=inputs,
         output_token_details=OutputTokenDetails(
-            reasoning=usage.output_tokens_details.reasoning_tokens
+            reasoning=output_details.get("reasoning_tokens") or 0
         ),
     )
 
 
-def finish_reason(response: Response, has_tool_calls: bool) -> str | None:
+def finish_reason(response: Mapping[str, Any], has_tool_calls: bool) -> str | None:
     """LangChain-style finish reason: stop, tool_calls, length, content_filter."""
-    if response.status == "incomplete":
-        reason = response.incomplete_details.reason if response.incomplete_details else None
+    status = response.get("status")
+    if status == "incomplete":
+        reason = (response.get("incomplete_details") or {}).get("reason")
         return {"max_output_tokens": "length"}.get(str(reason), reason)
-    if response.status == "completed":
+    if status == "completed":
         return "tool_calls" if has_tool_calls else "stop"
-    return response.status
+    return status
 
 
-def to_metadata(response: Response, has_tool_calls: bool) -> JsonObject:
+def to_metadata(response: Mapping[str, Any], has_tool_calls: bool) -> JsonObject:
     """``response_metadata``: ids, model, status and why the response ended."""
     meta: JsonObject = {
-        "id": response.id,
-        "model_name": response.model,
+        "id": response["id"],
+        "model_name": response.get("model"),
         "model_provider": MODEL_PROVIDER,
-        "status": response.status,
+        "status": response.get("status"),
         "finish_reason": finish_reason(response, has_tool_calls),
     }
-    if response.created_at is not None:
-        meta["created_at"] = response.created_at
-    if response.service_tier is not None:
-        meta["service_tier"] = response.service_tier
-    if response.incomplete_details is not None:
-        meta["incomplete_details"] = response.incomplete_details.to_dict()
-    if response.conversation is not None:
-        meta["conversation_id"] = response.conversation.id
+    if response.get("created_at") is not None:
+        meta["created_at"] = response["created_at"]
+    if response.get("service_tier") is not None:
+        meta["service_tier"] = response["service_tier"]
+    if response.get("incomplete_details") is not None:
+        meta["incomplete_details"] = dict(response["incomplete_details"])
+    if response.get("conversation") is not None:
+        meta["conversation_id"] = response["conversation"].get("id")
     return meta
 
 
@@ -130,9 +142,12 @@ def calls_of(items: list[JsonObject]) -> tuple[list[ToolCall], list[InvalidToolC
     return calls, invalid
 
 
-def to_ai_message(response: Response) -> AIMessage:
-    """The ``AIMessage`` for a finished response."""
-    items = [item.to_dict() for item in response.output]
+def message_from_json(response: Mapping[str, Any]) -> AIMessage:
+    """The ``AIMessage`` for a finished response, from its JSON (see :func:`is_readable`).
+
+    Every item is used as received, so unknown item types pass through untouched.
+    """
+    items: list[JsonObject] = response["output"]
     counter = itertools.count()
     content = [block for item in items for block in item_blocks(item, counter)]
     calls, invalid = calls_of(items)
@@ -140,10 +155,55 @@ def to_ai_message(response: Response) -> AIMessage:
         content=content,  # type: ignore[arg-type]
         tool_calls=calls,
         invalid_tool_calls=invalid,
-        usage_metadata=to_usage(response.usage),
+        usage_metadata=to_usage(response.get("usage")),
         response_metadata=to_metadata(response, bool(calls or invalid)),
-        id=response.id,
+        id=response["id"],
     )
+
+
+def to_ai_message(response: Response) -> AIMessage:
+    """The ``AIMessage`` for a finished (typed) response."""
+    return message_from_json(response_json(response))
+
+
+def response_json(response: Response) -> JsonObject:
+    """The JSON of a typed response that the message is built from: the envelope and output.
+
+    ``output`` is dumped item by item rather than as a set field: a streamed response may have
+    had its items added as they arrived.
+    """
+    data = response.model_dump(mode="json", exclude_unset=True, by_alias=True, include=_ENVELOPE)
+    data["output"] = [item.to_dict() for item in response.output]
+    return data
+
+
+def is_readable(body: Any) -> TypeGuard[JsonObject]:
+    """Whether :func:`message_from_json` can take ``body`` as received, unvalidated.
+
+    It needs an object with a string ``id``, a list of objects as ``output``, objects (or
+    nothing) for the nested fields it reads, message parts that are objects, and names for the
+    calls it turns into tool calls. Anything else should go through ``Response`` first.
+    """
+    return (
+        isinstance(body, dict)
+        and isinstance(body.get("id"), str)
+        and isinstance(body.get("output"), list)
+        and all(isinstance(body.get(key), (dict, NoneType)) for key in _OBJECTS)
+        and all(_readable_item(item) for item in body["output"])
+    )
+
+
+def _readable_item(item: Any) -> bool:
+    if not isinstance(item, dict):
+        return False
+    kind = item.get("type")
+    if kind == "message":
+        content = item.get("content")
+        return not isinstance(content, list) or all(isinstance(part, dict) for part in content)
+    if kind in _CALL_TEXT:
+        text = item.get(_CALL_TEXT[kind])
+        return isinstance(item.get("name"), str) and isinstance(text, (str, NoneType))
+    return True
 
 
 # `content_blocks` of these messages needs our translator, wherever the message was made: the

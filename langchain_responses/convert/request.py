@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from langchain_responses._wire.base import WireModel
 from langchain_responses.errors import InvalidRequestError
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 OPTION_KEYS = frozenset({"extra_headers", "extra_query", "extra_body", "timeout", "max_retries"})
 
 _RANGES: dict[str, tuple[float, float]] = {
@@ -36,14 +37,17 @@ def split_options(params: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, 
 
 def to_json(value: Any) -> Any:
     """Dump wire models (only the fields that were set) and other pydantic models to JSON."""
+    kind = type(value)
+    if kind in _SCALARS:  # exact types first: most of a body is plain JSON already
+        return value
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    if kind is dict or (isinstance(value, Mapping) and not isinstance(value, BaseModel)):
+        return {str(k): to_json(v) for k, v in value.items()}
     if isinstance(value, WireModel):
         return value.to_dict()
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json", exclude_unset=True, by_alias=True)
-    if isinstance(value, Mapping):
-        return {str(k): to_json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_json(v) for v in value]
     return value
 
 

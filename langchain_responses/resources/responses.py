@@ -117,6 +117,10 @@ class Responses:
             return _sync_stream(self._t, spec).open()
         return parse(Response, self._t.request(spec))
 
+    def _create_json(self, **params: Unpack[ResponseCreateParams]) -> Any:
+        """Internal, for ``ChatResponses``: ``create``'s decoded body, not validated."""
+        return self._t.request(_specs.create(params, stream=False))
+
     def stream(
         self,
         *,
@@ -170,6 +174,10 @@ class Responses:
             return _sync_stream(self._t, spec).open()
         return parse(Response, self._t.request(spec))
 
+    def _retrieve_json(self, response_id: str, **params: Unpack[RetrieveParams]) -> Any:
+        """Internal, for ``ChatResponses``' background polls: ``retrieve``'s decoded body."""
+        return self._t.request(_specs.retrieve(response_id, params))
+
     def delete(self, response_id: str, **options: Unpack[RequestOptions]) -> ResponseDeleted:
         """Delete a stored response."""
         return _deleted(response_id, self._t.request(_specs.delete(response_id, options)))
@@ -207,6 +215,10 @@ class AsyncResponses:
         if stream:
             return await _async_stream(self._t, spec).open()
         return parse(Response, await self._t.request(spec))
+
+    async def _create_json(self, **params: Unpack[ResponseCreateParams]) -> Any:
+        """Internal, for ``ChatResponses``: ``create``'s decoded body, not validated."""
+        return await self._t.request(_specs.create(params, stream=False))
 
     def stream(
         self,
@@ -260,6 +272,10 @@ class AsyncResponses:
         if stream:
             return await _async_stream(self._t, spec).open()
         return parse(Response, await self._t.request(spec))
+
+    async def _retrieve_json(self, response_id: str, **params: Unpack[RetrieveParams]) -> Any:
+        """Internal, for ``ChatResponses``' background polls: ``retrieve``'s decoded body."""
+        return await self._t.request(_specs.retrieve(response_id, params))
 
     async def delete(self, response_id: str, **options: Unpack[RequestOptions]) -> ResponseDeleted:
         """Delete a stored response."""

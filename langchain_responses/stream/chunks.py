@@ -26,6 +26,7 @@ from langchain_responses.convert.output import (
     calls_of,
     item_block,
     part_block,
+    response_json,
     to_metadata,
     to_usage,
 )
@@ -64,7 +65,8 @@ class ChunkBuilder:
 
     def finish(self, response: Response) -> AIMessageChunk:
         """The last chunk: whatever items were never closed, then usage and metadata."""
-        items = [item.to_dict() for item in response.output]
+        data = response_json(response)
+        items = data["output"]
         blocks: list[JsonObject] = []
         tool_chunks: list[ToolCallChunk] = []
         for output_index, item in enumerate(items):
@@ -73,8 +75,8 @@ class ChunkBuilder:
         return AIMessageChunk(
             content=blocks,
             tool_call_chunks=tool_chunks,
-            usage_metadata=to_usage(response.usage),
-            response_metadata=to_metadata(response, bool(calls or invalid)),
+            usage_metadata=to_usage(data.get("usage")),
+            response_metadata=to_metadata(data, bool(calls or invalid)),
             id=response.id,
             chunk_position="last",
         )

@@ -5,22 +5,19 @@ Kept apart from ``stream.run`` so ``invoke`` does not load the stream event mode
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from langchain_core.messages import AIMessage
 
 from langchain_responses.stream.stop import cut_at_stop
 
-if TYPE_CHECKING:
-    from langchain_responses._wire.response import Response
-
 _PENDING = frozenset({"queued", "in_progress"})
 
 
-def is_pending(response: Response) -> bool:
-    """Whether a (background) response is still queued or running."""
-    return response.status in _PENDING
+def is_pending(response: Mapping[str, Any]) -> bool:
+    """Whether a (background) response, as JSON, is still queued or running."""
+    return response.get("status") in _PENDING
 
 
 def apply_stop(message: AIMessage, stop: Sequence[str]) -> AIMessage:

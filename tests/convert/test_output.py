@@ -11,7 +11,12 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from langchain_responses._wire.response import Response
 from langchain_responses.convert.messages import to_input_items
-from langchain_responses.convert.output import MODEL_PROVIDER, to_ai_message
+from langchain_responses.convert.output import (
+    MODEL_PROVIDER,
+    is_readable,
+    message_from_json,
+    to_ai_message,
+)
 from tests.stream.recorded import Recorded, json_responses
 
 Json = dict[str, Any]
@@ -124,6 +129,51 @@ def test_tool_calls_for_function_and_custom_calls(recorded: Recorded) -> None:
     ]
     assert got == expected
     assert not message.invalid_tool_calls
+
+
+@pytest.mark.parametrize("recorded", RESPONSES, ids=IDS)
+def test_the_json_as_received_gives_the_same_message(recorded: Recorded) -> None:
+    """``ChatResponses.invoke`` builds its message from the JSON, never validating a Response."""
+    body = json.loads(json.dumps(_body(recorded)))
+    assert is_readable(body)
+    message = message_from_json(body)
+    expected = _message(recorded)
+    assert message == expected
+    assert json.dumps(message.content) == json.dumps(expected.content)  # key order included
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param([], id="not-an-object"),
+        pytest.param({"output": []}, id="no-id"),
+        pytest.param({"id": "resp_1"}, id="no-output"),
+        pytest.param({"id": "resp_1", "output": {}}, id="output-not-a-list"),
+        pytest.param({"id": "resp_1", "output": ["x"]}, id="item-not-an-object"),
+        pytest.param({"id": "resp_1", "output": [], "usage": 7}, id="usage-not-an-object"),
+        pytest.param(
+            {"id": "resp_1", "output": [{"type": "message", "content": ["hi"]}]},
+            id="part-not-an-object",
+        ),
+        pytest.param(
+            {"id": "resp_1", "output": [{"type": "function_call", "arguments": "{}"}]},
+            id="call-without-name",
+        ),
+        pytest.param(
+            {"id": "resp_1", "output": [{"type": "function_call", "name": "f", "arguments": {}}]},
+            id="arguments-not-a-string",
+        ),
+    ],
+)
+def test_bodies_of_another_shape_need_the_typed_model(body: Any) -> None:
+    assert not is_readable(body)
+
+
+def test_unknown_items_are_readable_as_received() -> None:
+    item = {"type": "brand_new_item", "id": "bn_1", "payload": [1, {"k": None}]}
+    body = {"id": "resp_1", "status": "completed", "output": [item]}
+    assert is_readable(body)
+    assert message_from_json(body).content == [{**item, "index": 0}]
 
 
 @pytest.mark.parametrize("recorded", RESPONSES, ids=IDS)

@@ -315,6 +315,37 @@ async def test_incomplete_surfaces_status_and_finish_reason(
     assert message.response_metadata["finish_reason"] == "length"
 
 
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param({"object": "response", "output": []}, id="no-id"),
+        pytest.param({**response_json(), "output": {"type": "message"}}, id="output-not-a-list"),
+        pytest.param(
+            {**response_json(), "output": [{"type": "function_call", "arguments": "{}"}]},
+            id="call-without-name",
+        ),
+    ],
+)
+async def test_a_body_that_is_no_response_is_an_api_error(
+    server: ScriptedServer, make_model: Make, mode: str, body: dict[str, Any]
+) -> None:
+    server.enqueue(Reply(json=body))
+    with pytest.raises(errors.APIError, match="not a valid Response"):
+        await call(make_model(server), mode)
+
+
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+async def test_a_body_the_typed_model_completes_still_gives_a_message(
+    server: ScriptedServer, make_model: Make, mode: str
+) -> None:
+    """A lenient server may leave ``output`` out: the typed model fills it in, as before."""
+    server.enqueue(Reply(json={"id": "resp_1", "status": "completed", "model": "m"}))
+    message = await call(make_model(server), mode)
+    assert message.content == []
+    assert message.response_metadata["finish_reason"] == "stop"
+
+
 @pytest.mark.parametrize("mode", ["stream", "astream"])
 async def test_malformed_event_unknown_event_and_huge_event(
     server: ScriptedServer, make_model: Make, mode: str
