@@ -512,7 +512,7 @@ class ChatResponses(BaseChatModel):
         options = self._stream_options(options)
         stream = self.client.responses.create(stream=True, **body, **options)
         try:
-            for events in stream.batches():
+            for events in stream.reads():
                 yield from run.feed_batch(events, coalesce=self.coalesce_deltas)
                 if run.stopped:
                     break
@@ -534,7 +534,7 @@ class ChatResponses(BaseChatModel):
         options = self._stream_options(options)
         stream = await self.async_client.responses.create(stream=True, **body, **options)
         try:
-            async for events in stream.batches():
+            async for events in stream.reads():
                 for chunk in run.feed_batch(events, coalesce=self.coalesce_deltas):
                     yield chunk
                 if run.stopped:

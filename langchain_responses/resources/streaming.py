@@ -50,31 +50,38 @@ class _StreamCore:
         response = self.state.response
         return response.output_text if response is not None else ""
 
-    def _typed(self, read: list[ServerSentEvent]) -> list[ResponseStreamEvent]:
-        """The typed events of one read; a stream error waits until those before it are out."""
-        events: list[ResponseStreamEvent] = []
+    def _typed(self, read: list[ServerSentEvent]) -> Iterator[ResponseStreamEvent]:
+        """The typed events of one read, parsed as they are taken (never all alive at once).
+
+        A stream error ends the read; it is raised by ``_settle``, once the events before it
+        are out.
+        """
         feed = self.state.feed
         for sse in read:
             try:
                 event = feed(sse)
             except StreamError as exc:
                 self._error = exc
-                break
+                return
             if event is not None:
-                events.append(event)
-        return events
+                yield event
 
-    def _check(self) -> None:
-        """Raise the stream error held back by ``_typed``, once its read is out."""
+    def _settle(self, events: Iterator[ResponseStreamEvent]) -> None:
+        """Once a read was handed out: feed the state what the consumer left, raise the error.
+
+        The error is the stream error ``_typed`` held back until the events before it were out.
+        """
+        for _ in events:
+            pass
         error, self._error = self._error, None
         if error is not None:
             raise error
 
-    def _end(self, source: EventSource) -> list[ResponseStreamEvent]:
+    def _end(self, source: EventSource) -> Iterator[ResponseStreamEvent]:
         """End of the body: a JSON answer becomes one terminal event; else check completion."""
         events = [self.state.feed_json_body(source.body)] if not source.is_sse else []
         self.state.finish()
-        return events
+        return iter(events)
 
     def _resume_or_raise(self, exc: APIConnectionError | IncompleteStreamError) -> RequestSpec:
         """The request that resumes a broken background stream, or the error to raise."""
@@ -121,6 +128,7 @@ class ResponseStream(_StreamCore):
         super().__init__(spec)
         self._transport = transport
         self._source: SyncEventSource | None = None
+        self._reads: Generator[Iterator[ResponseStreamEvent]] | None = None
         self._batches: Generator[list[ResponseStreamEvent]] | None = None
         self._iterator: Generator[ResponseStreamEvent] | None = None
 
@@ -144,20 +152,35 @@ class ResponseStream(_StreamCore):
     def batches(self) -> Generator[list[ResponseStreamEvent]]:
         """The events grouped by the network read that brought them (for cheap chunking)."""
         if self._batches is None:
-            self._batches = self._run()
+            self._batches = self._listed()
         return self._batches
 
-    def _run(self) -> Generator[list[ResponseStreamEvent]]:
+    def _listed(self) -> Generator[list[ResponseStreamEvent]]:
+        for read in self.reads():
+            if batch := list(read):
+                yield batch
+
+    def reads(self) -> Generator[Iterator[ResponseStreamEvent]]:
+        """Like ``batches``, but each read's events are parsed only as they are taken.
+
+        Take a read's events before asking for the next read: what is left is still applied
+        to the response, but not handed out. A consumer that handles one event at a time then
+        never keeps a whole read of parsed events alive (less memory, less garbage collection).
+        """
+        if self._reads is None:
+            self._reads = self._run()
+        return self._reads
+
+    def _run(self) -> Generator[Iterator[ResponseStreamEvent]]:
         while True:
             source = self.open()._source
             assert source is not None
             try:
                 for read in source:
-                    if events := self._typed(read):
-                        yield events
-                    self._check()
-                if events := self._end(source):
+                    events = self._typed(read)
                     yield events
+                    self._settle(events)
+                yield self._end(source)
                 return
             except (APIConnectionError, IncompleteStreamError) as exc:
                 if self.state.done:
@@ -178,7 +201,7 @@ class ResponseStream(_StreamCore):
 
     def close(self) -> None:
         """Stop streaming and close the connection."""
-        for iterator in (self._iterator, self._batches):
+        for iterator in (self._iterator, self._batches, self._reads):
             if iterator is not None:
                 iterator.close()
         if self._source is not None:
@@ -203,6 +226,7 @@ class AsyncResponseStream(_StreamCore):
         super().__init__(spec)
         self._transport = transport
         self._source: AsyncEventSource | None = None
+        self._reads: AsyncGenerator[Iterator[ResponseStreamEvent]] | None = None
         self._batches: AsyncGenerator[list[ResponseStreamEvent]] | None = None
         self._iterator: AsyncGenerator[ResponseStreamEvent] | None = None
 
@@ -231,20 +255,33 @@ class AsyncResponseStream(_StreamCore):
     def batches(self) -> AsyncGenerator[list[ResponseStreamEvent]]:
         """The events grouped by the network read that brought them (for cheap chunking)."""
         if self._batches is None:
-            self._batches = self._run()
+            self._batches = self._listed()
         return self._batches
 
-    async def _run(self) -> AsyncGenerator[list[ResponseStreamEvent]]:
+    async def _listed(self) -> AsyncGenerator[list[ResponseStreamEvent]]:
+        async for read in self.reads():
+            if batch := list(read):
+                yield batch
+
+    def reads(self) -> AsyncGenerator[Iterator[ResponseStreamEvent]]:
+        """Like ``batches``, but each read's events are parsed only as they are taken.
+
+        Take a read's events before asking for the next read (see ``ResponseStream.reads``).
+        """
+        if self._reads is None:
+            self._reads = self._run()
+        return self._reads
+
+    async def _run(self) -> AsyncGenerator[Iterator[ResponseStreamEvent]]:
         while True:
             source = (await self.open())._source
             assert source is not None
             try:
                 async for read in source:
-                    if events := self._typed(read):
-                        yield events
-                    self._check()
-                if events := self._end(source):
+                    events = self._typed(read)
                     yield events
+                    self._settle(events)
+                yield self._end(source)
                 return
             except (APIConnectionError, IncompleteStreamError) as exc:
                 if self.state.done:
@@ -265,7 +302,7 @@ class AsyncResponseStream(_StreamCore):
 
     async def close(self) -> None:
         """Stop streaming and close the connection."""
-        for iterator in (self._iterator, self._batches):
+        for iterator in (self._iterator, self._batches, self._reads):
             if iterator is not None:
                 await iterator.aclose()
         if self._source is not None:

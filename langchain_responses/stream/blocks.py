@@ -8,33 +8,66 @@ stream always equals the non-streamed message, even when a server skips some del
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 JsonObject = dict[str, Any]
 _KEEP_FIRST = frozenset({"type", "id", "index"})
 
 
-def merge_blocks(blocks: list[JsonObject]) -> JsonObject:
-    """Merge the pieces of one block as LangChain would (strings joined once, not per piece)."""
-    merged: JsonObject = {}
-    strings: dict[str, list[str]] = defaultdict(list)
-    lists: dict[str, list[Any]] = defaultdict(list)
-    for block in blocks:
+class SentBlock:
+    """What was streamed of one block so far, merged as LangChain merges its pieces.
+
+    String fields grow as lists of pieces, joined once by ``merged``: a block streamed in
+    100k deltas costs one list append per delta, not one dict kept per delta until the end.
+    """
+
+    __slots__ = ("_lists", "_merged", "_strings")
+
+    def __init__(self) -> None:
+        self._merged: JsonObject = {}
+        self._strings: dict[str, list[str]] = {}
+        self._lists: dict[str, list[Any]] = {}
+
+    def add(self, block: JsonObject) -> None:
+        """Merge one more piece of the block."""
+        merged = self._merged
         for key, value in block.items():
             if isinstance(value, str) and key not in _KEEP_FIRST:
-                strings[key].append(value)
-                merged.setdefault(key, "")
+                self.pieces(key).append(value)
             elif isinstance(value, list):
-                lists[key].extend(value)
+                self._lists.setdefault(key, []).extend(value)
                 merged.setdefault(key, [])
             elif key not in merged or merged[key] is None:
                 merged[key] = value
-    for key, pieces in strings.items():
-        merged[key] = "".join(pieces)
-    for key, values in lists.items():
-        merged[key] = merge_list(values)
-    return merged
+
+    def pieces(self, key: str) -> list[str]:
+        """The string pieces of ``key`` so far (to append a delta to: the hot path).
+
+        Appending is the same as ``add`` of a piece with only that delta, once the block's
+        ``type`` and ``index`` were added.
+        """
+        pieces = self._strings.get(key)
+        if pieces is None:
+            pieces = self._strings[key] = []
+            self._merged.setdefault(key, "")
+        return pieces
+
+    def merged(self) -> JsonObject:
+        """The block as the merged pieces show it."""
+        merged = dict(self._merged)
+        for key, pieces in self._strings.items():
+            merged[key] = "".join(pieces)
+        for key, values in self._lists.items():
+            merged[key] = merge_list(values)
+        return merged
+
+
+def merge_blocks(blocks: list[JsonObject]) -> JsonObject:
+    """Merge the pieces of one block as LangChain would (strings joined once, not per piece)."""
+    sent = SentBlock()
+    for block in blocks:
+        sent.add(block)
+    return sent.merged()
 
 
 def merge_list(values: list[Any]) -> list[Any]:

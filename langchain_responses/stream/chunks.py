@@ -11,8 +11,7 @@ and so are annotations (see ``_STREAMED_PART_KEYS``).
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from langchain_core.messages import AIMessageChunk
@@ -30,7 +29,7 @@ from langchain_responses.convert.output import (
     to_metadata,
     to_usage,
 )
-from langchain_responses.stream.blocks import merge_blocks, missing
+from langchain_responses.stream.blocks import SentBlock, missing
 
 JsonObject = dict[str, Any]
 _TERMINAL = (ev.ResponseCompletedEvent, ev.ResponseIncompleteEvent, ev.ResponseFailedEvent)
@@ -50,7 +49,9 @@ class ChunkBuilder:
         self.response_id: str | None = None
         self._next = 0
         self._index: dict[tuple[int, int | None], int] = {}
-        self._sent: dict[int, list[JsonObject]] = defaultdict(list)
+        self._sent: dict[int, SentBlock] = {}
+        self._sinks: dict[tuple[int, int | None, str], tuple[int, list[str]]] = {}
+        """(output index, part, field) -> (block index, the field's streamed pieces)."""
         self._tool_index: dict[int, int] = {}
         self._parts: set[tuple[int, str, int]] = set()
 
@@ -88,10 +89,17 @@ class ChunkBuilder:
 
         Every chunk names the provider: ``content_blocks`` picks its translator by it, so
         mid-stream chunks (and ``output_version="v1"``) read like the final message.
+        An empty ``tool_call_chunks`` is left to its default: one field less to validate.
         """
+        if piece.tool_chunks:
+            return AIMessageChunk(
+                content=piece.blocks,
+                tool_call_chunks=piece.tool_chunks,
+                response_metadata={"model_provider": MODEL_PROVIDER},
+                id=self.response_id,
+            )
         return AIMessageChunk(
             content=piece.blocks,
-            tool_call_chunks=piece.tool_chunks,
             response_metadata={"model_provider": MODEL_PROVIDER},
             id=self.response_id,
         )
@@ -102,8 +110,30 @@ class ChunkBuilder:
         return Piece(blocks, tool_chunks or [])
 
     def _emit(self, index: int, block: JsonObject) -> JsonObject:
-        self._sent[index].append(block)
+        self._sent_block(index).add(block)
         return block
+
+    def _sent_block(self, index: int) -> SentBlock:
+        sent = self._sent.get(index)
+        if sent is None:
+            sent = self._sent[index] = SentBlock()
+        return sent
+
+    def _grow(self, output_index: int, part: int | None, kind: str, field: str, delta: str) -> int:
+        """Note a delta of a block's string ``field``; the block's index (the hot path).
+
+        The first delta of a block is emitted like any block; later ones only append to the
+        field's pieces, which is the same merge once ``type`` and ``index`` are known.
+        """
+        sink = self._sinks.get((output_index, part, field))
+        if sink is not None:
+            sink[1].append(delta)
+            return sink[0]
+        index = self._block_index(output_index, part)
+        sent = self._sent_block(index)
+        sent.add({"type": kind, field: delta, "index": index})
+        self._sinks[output_index, part, field] = (index, sent.pieces(field))
+        return index
 
     def _block_index(self, output_index: int, part: int | None = None) -> int:
         key = (output_index, part)
@@ -167,17 +197,17 @@ class ChunkBuilder:
         block["index"] = index
         return self._chunk([self._emit(index, block)])
 
-    def _delta(self, event: Any, field: str, delta: str) -> Piece:
-        index = self._block_index(event.output_index, event.content_index)
-        block = {"type": field, field: delta, "index": index}
-        return self._chunk([self._emit(index, block)])
+    def _delta(self, event: Any, field: str) -> Piece:
+        delta = event.delta
+        index = self._grow(event.output_index, event.content_index, field, field, delta)
+        return Piece([{"type": field, field: delta, "index": index}], [])
 
     def _arguments(self, output_index: int, field: str, delta: str) -> Piece:
-        index = self._block_index(output_index)
         kind = "function_call" if field == "arguments" else "custom_tool_call"
-        block = self._emit(index, {"type": kind, field: delta, "index": index})
+        index = self._grow(output_index, None, kind, field, delta)
         args = delta if field == "arguments" else json.dumps(delta)[1:-1]
-        return self._chunk([block], [tool_call_chunk(args=args, index=index)])
+        block = {"type": kind, field: delta, "index": index}
+        return Piece([block], [tool_call_chunk(args=args, index=index)])
 
     def _reasoning(self, output_index: int, field: str, part: int, delta: str) -> Piece:
         return self._reasoning_part(output_index, field, part, {"text": delta})
@@ -213,7 +243,8 @@ class ChunkBuilder:
         rest: JsonObject = {}
         for index, final in finals:
             final["index"] = index
-            rest = missing(merge_blocks(self._sent.get(index, [])), final)
+            sent = self._sent.get(index)
+            rest = missing(sent.merged() if sent is not None else {}, final)
             if rest:
                 blocks.append(self._emit(index, {"type": final["type"], **rest, "index": index}))
         if item.get("type") in CALL_ITEM_TYPES:
@@ -243,8 +274,8 @@ _STREAMED_PART_KEYS = frozenset({"type", "text", "refusal"})
 _PART_TYPES = {"summary": "summary_text", "content": "reasoning_text"}
 
 _DELTAS: dict[type[Any], Callable[[ChunkBuilder, Any], Piece]] = {
-    ev.OutputTextDeltaEvent: lambda b, e: b._delta(e, "text", e.delta),
-    ev.RefusalDeltaEvent: lambda b, e: b._delta(e, "refusal", e.delta),
+    ev.OutputTextDeltaEvent: lambda b, e: b._delta(e, "text"),
+    ev.RefusalDeltaEvent: lambda b, e: b._delta(e, "refusal"),
     ev.FunctionCallArgumentsDeltaEvent: lambda b, e: b._arguments(
         e.output_index, "arguments", e.delta
     ),
@@ -285,19 +316,24 @@ def _join(left: Piece, right: Piece) -> Piece:
     return Piece([block], tools)  # type: ignore[arg-type]
 
 
-def join_deltas(pieces: list[Piece]) -> list[Piece]:
+def join_deltas(pieces: Iterable[Piece]) -> Iterator[Piece]:
     """Join neighbouring deltas of the same block: one chunk per network read, not per event.
 
     Merging the result gives exactly what merging every piece would; only the number of
-    chunks (and LangChain's per-chunk cost) drops.
+    chunks (and LangChain's per-chunk cost) drops. Lazy: a piece comes out once the next one
+    shows it can't grow any more.
     """
-    out: list[Piece] = []
+    held: Piece | None = None
     last: tuple[int, str] | None = None
     for piece in pieces:
         key = _delta_key(piece)
-        if key is not None and key == last and len(piece.tool_chunks) == len(out[-1].tool_chunks):
-            out[-1] = _join(out[-1], piece)
+        if held is None:
+            held = piece
+        elif key is not None and key == last and len(piece.tool_chunks) == len(held.tool_chunks):
+            held = _join(held, piece)
         else:
-            out.append(piece)
+            yield held
+            held = piece
         last = key
-    return out
+    if held is not None:
+        yield held

@@ -21,7 +21,7 @@ _PART_DELTAS: dict[type[Any], tuple[type[Any], str]] = {
     ev.ReasoningSummaryTextDeltaEvent: (object, "text"),
     ev.ReasoningTextDeltaEvent: (object, "text"),
 }
-"""Delta events that append to a string field of one part (the hot path)."""
+"""Delta events that append to a string field of one part."""
 
 _TERMINAL = (ev.ResponseCompletedEvent, ev.ResponseIncompleteEvent, ev.ResponseFailedEvent)
 _LIFECYCLE = (ev.ResponseCreatedEvent, ev.ResponseQueuedEvent, ev.ResponseInProgressEvent)
@@ -34,6 +34,17 @@ _ITEM_DELTAS: dict[type[Any], str] = {
     ev.McpCallArgumentsDeltaEvent: "arguments",
 }
 
+_DELTA_PART: dict[type[Any], str | None] = {
+    **dict.fromkeys(_ITEM_DELTAS),
+    ev.OutputTextDeltaEvent: "content_index",
+    ev.RefusalDeltaEvent: "content_index",
+    ev.ReasoningTextDeltaEvent: "content_index",
+    ev.ReasoningSummaryTextDeltaEvent: "summary_index",
+}
+"""Every delta event -> the field naming its part within the item (``None``: the item's own)."""
+
+_UNRESOLVED: Any = object()
+
 
 class ResponseAccumulator:
     """Builds the response snapshot event by event."""
@@ -43,6 +54,9 @@ class ResponseAccumulator:
         # Deltas wait here and are joined once when the snapshot is read or changes shape:
         # appending to the model's string on every delta would be quadratic.
         self._pending: dict[tuple[int, str], tuple[Any, str, list[str]]] = {}
+        # Where each delta stream's pieces go (None: nowhere), by (event type, output index,
+        # part). Only structural events and flushes move targets, and both forget this.
+        self._sinks: dict[tuple[type[Any], int, int | None], list[str] | None] = {}
 
     @property
     def snapshot(self) -> Response | None:
@@ -51,29 +65,42 @@ class ResponseAccumulator:
             self._flush()
         return self._snapshot
 
-    def _append(self, target: Any, field: str, delta: str) -> None:
+    def _pieces(self, target: Any, field: str) -> list[str]:
         entry = self._pending.get((id(target), field))
         if entry is None:
-            self._pending[(id(target), field)] = (target, field, [delta])
-        else:
-            entry[2].append(delta)
+            entry = self._pending[(id(target), field)] = (target, field, [])
+        return entry[2]
 
     def _flush(self) -> None:
         for target, field, pieces in self._pending.values():
             setattr(target, field, (getattr(target, field) or "") + "".join(pieces))
         self._pending.clear()
+        self._sinks.clear()
 
     def apply(self, event: ev.ResponseStreamEvent) -> None:
         """Fold one event into the snapshot."""
+        kind = type(event)
+        if kind in _DELTA_PART:
+            self._delta(event, _DELTA_PART[kind])
+        else:
+            self._flush()
+            self._structural(event)
+
+    def _delta(self, event: Any, part: str | None) -> None:
+        """Append a delta to its target's pieces (the hot path: the target is found once)."""
+        key = (type(event), event.output_index, getattr(event, part) if part else None)
+        sink = self._sinks.get(key, _UNRESOLVED)
+        if sink is _UNRESOLVED:
+            sink = self._sinks[key] = self._sink(event)
+        if sink is not None:
+            sink.append(event.delta)
+
+    def _sink(self, event: Any) -> list[str] | None:
+        """The pieces a delta event appends to; None when it has nothing to append to."""
         field = _ITEM_DELTAS.get(type(event))
         if field is not None:
-            self._append_item(event, field)
-        elif type(event) in _PART_DELTAS:
-            self._append_part(event, *_PART_DELTAS[type(event)])
-        else:
-            if self._pending:
-                self._flush()
-            self._structural(event)
+            return self._item_sink(event, field)
+        return self._part_sink(event, *_PART_DELTAS[type(event)])
 
     def _structural(self, event: ev.ResponseStreamEvent) -> None:
         if isinstance(event, _TERMINAL):
@@ -120,10 +147,11 @@ class ResponseAccumulator:
         else:
             output.append(item.model_copy(deep=True))
 
-    def _append_item(self, event: Any, field: str) -> None:
+    def _item_sink(self, event: Any, field: str) -> list[str] | None:
         item = self._item(event.output_index)
         if item is not None and isinstance(getattr(item, field, None), (str, type(None))):
-            self._append(item, field, event.delta)
+            return self._pieces(item, field)
+        return None
 
     def _add_part(self, event: ev.ContentPartAddedEvent) -> None:
         item = self._item(event.output_index)
@@ -139,13 +167,14 @@ class ResponseAccumulator:
             return content[event.content_index]
         return None
 
-    def _append_part(self, event: Any, kind: type[Any], field: str) -> None:
+    def _part_sink(self, event: Any, kind: type[Any], field: str) -> list[str] | None:
         if isinstance(event, ev.ReasoningSummaryTextDeltaEvent):
             part = self._summary_part(event)
         else:
             part = self._part(event)
         if isinstance(part, kind) and isinstance(getattr(part, field, None), str):
-            self._append(part, field, event.delta)
+            return self._pieces(part, field)
+        return None
 
     def _add_annotation(self, event: ev.OutputTextAnnotationAddedEvent) -> None:
         part = self._part(event)

@@ -5,7 +5,7 @@ Shared by ``ChatResponses._stream`` and ``_astream``, which only move events in 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from langchain_core.messages import AIMessageChunk
@@ -34,23 +34,33 @@ class ChatStream:
 
     def feed(self, event: ResponseStreamEvent) -> list[ChatGenerationChunk]:
         """Chunks for one event (none for bookkeeping events)."""
-        return self.feed_batch([event])
+        return list(self.feed_batch([event]))
 
     def feed_batch(
-        self, events: Sequence[ResponseStreamEvent], *, coalesce: bool = True
-    ) -> list[ChatGenerationChunk]:
-        """Chunks for events received together: neighbouring deltas become one chunk."""
+        self, events: Iterable[ResponseStreamEvent], *, coalesce: bool = True
+    ) -> Iterator[ChatGenerationChunk]:
+        """Chunks for events received together: neighbouring deltas become one chunk.
+
+        Lazy: each event becomes its chunk as the chunks are taken (take them all).
+        """
         if self.stopped:
-            return []
-        pieces = [piece for event in events if (piece := self.builder.feed(event)) is not None]
-        out: list[ChatGenerationChunk] = []
-        for piece in join_deltas(pieces) if coalesce and len(pieces) > 1 else pieces:
-            chunk = self.builder.to_chunk(piece)
-            for message in self._filtered(chunk) if self.stop else [chunk]:
-                out.append(ChatGenerationChunk(message=message))
+            return iter(())
+        pieces: Iterator[Piece] = filter(None, map(self.builder.feed, events))
+        if coalesce:
+            pieces = join_deltas(pieces)
+        if self.stop:
+            return self._until_stop(pieces)
+        return map(self._generation, pieces)
+
+    def _generation(self, piece: Piece) -> ChatGenerationChunk:
+        return ChatGenerationChunk(message=self.builder.to_chunk(piece))
+
+    def _until_stop(self, pieces: Iterator[Piece]) -> Iterator[ChatGenerationChunk]:
+        for piece in pieces:
+            for message in self._filtered(self.builder.to_chunk(piece)):
+                yield ChatGenerationChunk(message=message)
             if self.stopped:
-                break
-        return out
+                return
 
     def _filtered(self, chunk: AIMessageChunk) -> list[AIMessageChunk]:
         block = _text_delta(chunk)

@@ -113,3 +113,37 @@ def test_events_already_received_are_handed_out_while_the_server_is_silent(
     assert got_both.wait(2), f"events already received were held back: got {received}"
     worker.join(5)
     assert received == ["first", "second"]
+
+
+def test_reads_parse_events_as_taken_and_apply_what_is_left(
+    scripted_server: ScriptedServer,
+) -> None:
+    # `reads()` is `batches()` without the lists: a read's events are parsed as they are
+    # taken. Events left in a read still reach the response, though they are not handed out.
+    scripted_server.enqueue(Reply.sse(text_events(PIECES)))
+    with ResponsesClient(api_key="sk-test", base_url=scripted_server.base_url) as client:
+        stream = client.responses.create(**ARGS, stream=True)
+        reads = stream.reads()
+        first = next(reads)
+        time.sleep(0.3)  # the server has sent everything by now
+        taken = [next(first)]
+        taken += [event for read in reads if (event := next(read, None)) is not None]
+        final = stream.get_final_response()
+    assert isinstance(taken[0], ev.ResponseCreatedEvent)
+    assert len(taken) < len(PIECES)
+    assert final.output_text == "".join(PIECES)
+
+
+async def test_async_reads_parse_events_as_taken(scripted_server: ScriptedServer) -> None:
+    scripted_server.enqueue(Reply.sse(text_events(PIECES)))
+    async with AsyncResponsesClient(api_key="sk-test", base_url=scripted_server.base_url) as client:
+        stream = await client.responses.create(**ARGS, stream=True)
+        texts = [
+            event.delta
+            async for read in stream.reads()
+            for event in read
+            if isinstance(event, ev.OutputTextDeltaEvent)
+        ]
+        final = await stream.get_final_response()
+    assert texts == PIECES
+    assert final.output_text == "".join(PIECES)
