@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import zlib
 
 import pytest
 
@@ -86,33 +87,7 @@ def test_events_already_received_are_handed_out_while_the_server_is_silent(
     # consumer must get those events now, not when more data (or the timeout) comes.
     events = text_events(["first", "second", "never"])
     sent = [sse_event(event) for event in events[:6]] + tail
-    scripted_server.enqueue(
-        Reply(
-            headers={"content-type": "text/event-stream"},
-            chunks=sent,
-            stall_after_chunks=len(sent),
-        )
-    )
-    received: list[str] = []
-    got_both = threading.Event()
-
-    def consume() -> None:
-        with ResponsesClient(
-            api_key="sk-test", base_url=scripted_server.base_url, timeout=5
-        ) as client:
-            stream = client.responses.create(**ARGS, stream=True)
-            for batch in stream.batches():
-                received.extend(_texts([batch]))
-                if len(received) == 2:
-                    got_both.set()
-                    stream.close()
-                    return
-
-    worker = threading.Thread(target=consume, daemon=True)
-    worker.start()
-    assert got_both.wait(2), f"events already received were held back: got {received}"
-    worker.join(5)
-    assert received == ["first", "second"]
+    assert _first_two_deltas_then_silence(scripted_server, sent) == ["first", "second"]
 
 
 def test_reads_parse_events_as_taken_and_apply_what_is_left(
@@ -147,3 +122,48 @@ async def test_async_reads_parse_events_as_taken(scripted_server: ScriptedServer
         final = await stream.get_final_response()
     assert texts == PIECES
     assert final.output_text == "".join(PIECES)
+
+
+def test_a_compressed_stream_is_not_peeked_into_and_still_flows(
+    scripted_server: ScriptedServer,
+) -> None:
+    # gzip bytes don't show where events end: no grouping, and nothing may be held back.
+    compressor = zlib.compressobj(wbits=31)  # gzip framing
+    events = text_events(["zip", "ped", "never"])
+    sent = [
+        compressor.compress(sse_event(event)) + compressor.flush(zlib.Z_SYNC_FLUSH)
+        for event in events[:6]
+    ]
+    gzip = {"content-encoding": "gzip"}
+    assert _first_two_deltas_then_silence(scripted_server, sent, gzip) == ["zip", "ped"]
+
+
+def _first_two_deltas_then_silence(
+    server: ScriptedServer, sent: list[bytes], headers: dict[str, str] | None = None
+) -> list[str]:
+    """Send ``sent`` and then nothing; the first two text deltas must arrive within 2 s."""
+    server.enqueue(
+        Reply(
+            headers={"content-type": "text/event-stream", **(headers or {})},
+            chunks=sent,
+            stall_after_chunks=len(sent),
+        )
+    )
+    received: list[str] = []
+    got_both = threading.Event()
+
+    def consume() -> None:
+        with ResponsesClient(api_key="sk-test", base_url=server.base_url, timeout=5) as client:
+            stream = client.responses.create(**ARGS, stream=True)
+            for batch in stream.batches():
+                received.extend(_texts([batch]))
+                if len(received) == 2:
+                    got_both.set()
+                    stream.close()
+                    return
+
+    worker = threading.Thread(target=consume, daemon=True)
+    worker.start()
+    assert got_both.wait(2), f"events already received were held back: got {received}"
+    worker.join(5)
+    return received
