@@ -7,13 +7,9 @@ lives in ``convert/``, stream handling in ``stream/``, HTTP in the client.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
-import threading
 import time
-import weakref
 from collections.abc import (
-    AsyncGenerator,
     AsyncIterator,
     Awaitable,
     Callable,
@@ -41,8 +37,9 @@ from pydantic import (
 )
 
 from langchain_responses import errors
+from langchain_responses._pools import ClientPools
 from langchain_responses.convert import blocks as _blocks  # noqa: F401 - registers translator
-from langchain_responses.convert.output import is_readable, message_from_json, response_json
+from langchain_responses.convert.output import message_from_json
 from langchain_responses.convert.params import (
     CHAT_ONLY_PARAMS,
     check_chat_only,
@@ -50,7 +47,7 @@ from langchain_responses.convert.params import (
     token_count_params,
 )
 from langchain_responses.convert.tools import to_bound_tool, to_tool_choice
-from langchain_responses.stream.outcome import apply_stop, is_pending
+from langchain_responses.stream.outcome import apply_stop, failed_error, is_pending
 
 if TYPE_CHECKING:
     from httpx import AsyncClient as _AsyncHTTPClient
@@ -64,6 +61,28 @@ else:
     _HTTPClient = _AsyncHTTPClient = Any
 
 _OPTION_KEYS = ("extra_headers", "extra_query", "timeout", "max_retries")
+_SETTINGS = (
+    "temperature",
+    "top_p",
+    "max_tokens",
+    "reasoning",
+    "reasoning_effort",
+    "verbosity",
+    "include",
+    "store",
+    "truncation",
+    "service_tier",
+    "prompt_cache_key",
+    "safety_identifier",
+    "parallel_tool_calls",
+    "instructions",
+    "logprobs",
+    "top_logprobs",
+    "request_metadata",
+    "background",
+    "use_previous_response_id",
+)
+"""The fields sent as request settings (``model`` and ``model_kwargs`` aside)."""
 JsonObject = dict[str, Any]
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -76,64 +95,6 @@ def _signed(method: F) -> F:
     """
     method.__signature__ = inspect.signature(method)  # type: ignore[attr-defined]
     return method
-
-
-def _running_loop() -> asyncio.AbstractEventLoop | None:
-    try:
-        return asyncio.get_running_loop()
-    except RuntimeError:
-        return None
-
-
-def _message_json(body: Any) -> JsonObject:
-    """A response body as the JSON ``message_from_json`` reads.
-
-    Validating a ``Response`` and dumping every item back would be most of a small call's own
-    cost, so a body in the expected shape is used as received; any other goes through
-    ``Response``, which reports what is wrong (``APIError``) or fills in what was left out.
-    """
-    if is_readable(body):
-        return body
-    from langchain_responses._wire.response import Response
-    from langchain_responses.resources._parse import parse
-
-    return response_json(parse(Response, body))
-
-
-def _failed(response: JsonObject) -> errors.ResponseFailedError:
-    """The error for a failed response; it carries the typed ``Response``."""
-    from langchain_responses._wire.response import Response
-    from langchain_responses.resources._parse import parse
-
-    typed = parse(Response, response)
-    error = typed.error
-    return errors.ResponseFailedError(
-        (error.message if error else None) or "The response failed",
-        code=str(error.code) if error and error.code is not None else None,
-        response=typed,
-    )
-
-
-def _close_when_loop_ends(client: AsyncResponsesClient) -> AsyncGenerator[None]:
-    """Close ``client``'s pool while its event loop shuts down (the end of ``asyncio.run``).
-
-    Pooled connections belong to the loop that opened them and can't be closed once it is gone.
-    A started async generator is the hook asyncio offers: the loop tracks it from its first step
-    and ``shutdown_asyncgens`` closes it, running the ``finally`` on the still-live loop. The
-    caller keeps the returned generator referenced until the pool is replaced.
-    """
-
-    async def closer() -> AsyncGenerator[None]:
-        try:
-            yield
-        finally:
-            await client.aclose()
-
-    generator = closer()
-    # Run it to its ``yield``: nothing before it awaits, so the first step completes at once.
-    with contextlib.suppress(StopIteration):
-        generator.asend(None).send(None)
-    return generator
 
 
 class ChatResponses(BaseChatModel):
@@ -239,13 +200,7 @@ class ChatResponses(BaseChatModel):
     http_async_client: _AsyncHTTPClient | None = Field(default=None, exclude=True)
     """Your own ``httpx.AsyncClient``; never closed by this model."""
 
-    _client: ResponsesClient | None = PrivateAttr(default=None)
-    _async_client: AsyncResponsesClient | None = PrivateAttr(default=None)
-    _async_loop: asyncio.AbstractEventLoop | None = PrivateAttr(default=None)
-    _pool_closers: list[tuple[asyncio.AbstractEventLoop, AsyncGenerator[None]]] = PrivateAttr(
-        default_factory=list
-    )
-    _client_lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+    _pools: ClientPools = PrivateAttr(default_factory=ClientPools)
 
     def __init__(self, **data: Any) -> None:
         # Before pydantic: the error stays our InvalidRequestError with its advice.
@@ -329,101 +284,32 @@ class ChatResponses(BaseChatModel):
     @property
     def client(self) -> ResponsesClient:
         """The sync client (created on first use, then reused: one connection pool)."""
-        client = self._client  # read once: private attributes are slow to reach
-        if client is None:
-            with self._client_lock:  # batch() calls from several threads at once
-                if self._client is None:
-                    self._client = self._new_client()
-                client = self._client
-        return client
-
-    def _new_client(self) -> ResponsesClient:
-        from langchain_responses.client import ResponsesClient  # httpx's pool: on first use
-
-        client = ResponsesClient(http_client=self.http_client, **self._client_settings())
-        if self.http_client is None:
-            # A model dropped without close() must not leak its pool's sockets: close the
-            # pool once nothing (client, resource, open stream) uses its transport.
-            transport = client._transport
-            weakref.finalize(transport, transport.http.close)
-        return client
+        return self._pools.sync(self._sync_client_settings)
 
     @property
     def async_client(self) -> AsyncResponsesClient:
-        """The async client (created on first use, then reused)."""
-        loop = _running_loop()
-        if self._async_client is None or self._stale_async_pool(loop):
-            with self._client_lock:
-                if self._async_client is None or self._stale_async_pool(loop):
-                    from langchain_responses.client import AsyncResponsesClient
+        """The async client of the running event loop (created on first use, then reused)."""
+        return self._pools.async_(self._async_client_settings)
 
-                    client = AsyncResponsesClient(
-                        http_client=self.http_async_client, **self._client_settings()
-                    )
-                    if self.http_async_client is None and loop is not None:
-                        self._keep_closer(loop, _close_when_loop_ends(client))
-                    self._async_client, self._async_loop = client, loop
-        return self._async_client
+    def _sync_client_settings(self) -> dict[str, Any]:
+        return {**self._client_settings(), "http_client": self.http_client}
 
-    def _keep_closer(self, loop: asyncio.AbstractEventLoop, closer: AsyncGenerator[None]) -> None:
-        """Hold the pools' closers until their loops end (collecting one would close its pool).
-
-        Closers of closed loops are dropped: they already ran, or can't run any more.
-        """
-        alive = [(owner, held) for owner, held in self._pool_closers if not owner.is_closed()]
-        self._pool_closers = [*alive, (loop, closer)]
-
-    def _stale_async_pool(self, loop: asyncio.AbstractEventLoop | None) -> bool:
-        """Whether a new event loop (asyncio.run again) needs a new connection pool.
-
-        Pooled connections belong to the loop that opened them; a user-supplied
-        ``http_async_client`` is theirs to manage.
-        """
-        return (
-            self.http_async_client is None
-            and loop is not None
-            and self._async_loop is not None
-            and loop is not self._async_loop
-        )
+    def _async_client_settings(self) -> dict[str, Any]:
+        return {**self._client_settings(), "http_client": self.http_async_client}
 
     def close(self) -> None:
         """Close the sync client's connection pool (a user-supplied ``http_client`` stays open)."""
-        if self._client is not None:
-            self._client.close()
-            self._client = None
+        self._pools.close()
 
     async def aclose(self) -> None:
-        """Close both clients' connection pools."""
-        self.close()
-        if self._async_client is not None:
-            await self._async_client.aclose()
-            self._async_client = None
+        """Close both clients' connection pools (user-supplied httpx clients stay open)."""
+        await self._pools.aclose()
 
     # -- requests -------------------------------------------------------------------------
 
     def _settings(self) -> dict[str, Any]:
-        settings = {
-            "model": self.model_name,
-            "temperature": self.temperature,
-            "top_p": self.top_p,
-            "max_tokens": self.max_tokens,
-            "reasoning": self.reasoning,
-            "reasoning_effort": self.reasoning_effort,
-            "verbosity": self.verbosity,
-            "include": self.include,
-            "store": self.store,
-            "truncation": self.truncation,
-            "service_tier": self.service_tier,
-            "prompt_cache_key": self.prompt_cache_key,
-            "safety_identifier": self.safety_identifier,
-            "parallel_tool_calls": self.parallel_tool_calls,
-            "instructions": self.instructions,
-            "logprobs": self.logprobs,
-            "top_logprobs": self.top_logprobs,
-            "request_metadata": self.request_metadata,
-            "background": self.background or None,
-            "use_previous_response_id": self.use_previous_response_id,
-        }
+        settings = {"model": self.model_name, **{name: getattr(self, name) for name in _SETTINGS}}
+        settings["background"] = self.background or None
         return {**settings, **self.model_kwargs}
 
     def _prepare(
@@ -452,7 +338,7 @@ class ChatResponses(BaseChatModel):
 
     def _result(self, response: JsonObject, stop: list[str]) -> ChatResult:
         if response.get("status") == "failed":
-            raise _failed(response)
+            raise failed_error(response)
         message = apply_stop(message_from_json(response), stop)
         return ChatResult(generations=[ChatGeneration(message=message)])
 
@@ -466,11 +352,11 @@ class ChatResponses(BaseChatModel):
     ) -> ChatResult:
         body, options = self._prepare(messages, kwargs)
         client = self.client.responses
-        response = _message_json(client._create_json(**body, **options))
+        response = client._create_json(**body, **options)
         try:
             while is_pending(response):
                 time.sleep(self.background_poll_interval)
-                response = _message_json(client._retrieve_json(response["id"], **options))
+                response = client._retrieve_json(response["id"], **options)
         except BaseException:
             if is_pending(response):
                 client.cancel(response["id"])
@@ -487,11 +373,11 @@ class ChatResponses(BaseChatModel):
     ) -> ChatResult:
         body, options = self._prepare(messages, kwargs)
         client = self.async_client.responses
-        response = _message_json(await client._create_json(**body, **options))
+        response = await client._create_json(**body, **options)
         try:
             while is_pending(response):
                 await asyncio.sleep(self.background_poll_interval)
-                response = _message_json(await client._retrieve_json(response["id"], **options))
+                response = await client._retrieve_json(response["id"], **options)
         except BaseException:
             if is_pending(response):
                 await asyncio.shield(client.cancel(response["id"]))

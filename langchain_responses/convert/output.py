@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator, Mapping
-from types import NoneType
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.messages import AIMessage, InvalidToolCall, ToolCall
 from langchain_core.messages.ai import InputTokenDetails, OutputTokenDetails, UsageMetadata
 
 from langchain_responses.convert.calls import CALL_ITEM_TYPES, to_tool_call
+from langchain_responses.convert.response_json import response_json
 
 if TYPE_CHECKING:
     from langchain_responses._wire.response import Response
@@ -29,10 +29,6 @@ MODEL_PROVIDER = "openai-responses"
 """``response_metadata["model_provider"]``: selects our content-block translator."""
 
 _INDEXED_LISTS = ("summary", "content")
-_OBJECTS = ("usage", "incomplete_details", "conversation")
-_ENVELOPE = {"id", "model", "status", "created_at", "service_tier", *_OBJECTS}
-"""What the message is built from, besides ``output``."""
-_CALL_TEXT = {"function_call": "arguments", "custom_tool_call": "input"}
 
 
 def part_block(part: Mapping[str, Any], item: Mapping[str, Any]) -> JsonObject:
@@ -143,7 +139,7 @@ def calls_of(items: list[JsonObject]) -> tuple[list[ToolCall], list[InvalidToolC
 
 
 def message_from_json(response: Mapping[str, Any]) -> AIMessage:
-    """The ``AIMessage`` for a finished response, from its JSON (see :func:`is_readable`).
+    """The ``AIMessage`` for a finished response, from its JSON (see ``response_json.is_readable``).
 
     Every item is used as received, so unknown item types pass through untouched.
     """
@@ -164,46 +160,6 @@ def message_from_json(response: Mapping[str, Any]) -> AIMessage:
 def to_ai_message(response: Response) -> AIMessage:
     """The ``AIMessage`` for a finished (typed) response."""
     return message_from_json(response_json(response))
-
-
-def response_json(response: Response) -> JsonObject:
-    """The JSON of a typed response that the message is built from: the envelope and output.
-
-    ``output`` is dumped item by item rather than as a set field: a streamed response may have
-    had its items added as they arrived.
-    """
-    data = response.model_dump(mode="json", exclude_unset=True, by_alias=True, include=_ENVELOPE)
-    data["output"] = [item.to_dict() for item in response.output]
-    return data
-
-
-def is_readable(body: Any) -> TypeGuard[JsonObject]:
-    """Whether :func:`message_from_json` can take ``body`` as received, unvalidated.
-
-    It needs an object with a string ``id``, a list of objects as ``output``, objects (or
-    nothing) for the nested fields it reads, message parts that are objects, and names for the
-    calls it turns into tool calls. Anything else should go through ``Response`` first.
-    """
-    return (
-        isinstance(body, dict)
-        and isinstance(body.get("id"), str)
-        and isinstance(body.get("output"), list)
-        and all(isinstance(body.get(key), (dict, NoneType)) for key in _OBJECTS)
-        and all(_readable_item(item) for item in body["output"])
-    )
-
-
-def _readable_item(item: Any) -> bool:
-    if not isinstance(item, dict):
-        return False
-    kind = item.get("type")
-    if kind == "message":
-        content = item.get("content")
-        return not isinstance(content, list) or all(isinstance(part, dict) for part in content)
-    if kind in _CALL_TEXT:
-        text = item.get(_CALL_TEXT[kind])
-        return isinstance(item.get("name"), str) and isinstance(text, (str, NoneType))
-    return True
 
 
 # `content_blocks` of these messages needs our translator, wherever the message was made: the

@@ -17,6 +17,7 @@ from langchain_responses._wire.params import (
     RetrieveParams,
 )
 from langchain_responses._wire.response import CompactedResponse, Response, ResponseDeleted
+from langchain_responses.convert.response_json import is_readable, response_json
 from langchain_responses.resources import _specs
 from langchain_responses.resources._parse import parse
 from langchain_responses.resources.pagination import AsyncItemPage, ItemPage
@@ -39,6 +40,16 @@ def _async_stream(transport: AsyncTransport, spec: Any) -> AsyncResponseStream:
     from langchain_responses.resources.streaming import AsyncResponseStream
 
     return AsyncResponseStream(transport, spec)
+
+
+def _message_json(body: Any) -> dict[str, Any]:
+    """A response body as the JSON ``ChatResponses`` builds its message from.
+
+    Validating a ``Response`` and dumping every item back would be most of a small call's own
+    cost, so a body in the expected shape is used as received; any other goes through
+    ``Response``, which reports what is wrong (``APIError``) or fills in what was left out.
+    """
+    return body if is_readable(body) else response_json(parse(Response, body))
 
 
 def _deleted(response_id: str, body: Any) -> ResponseDeleted:
@@ -117,9 +128,9 @@ class Responses:
             return _sync_stream(self._t, spec).open()
         return parse(Response, self._t.request(spec))
 
-    def _create_json(self, **params: Unpack[ResponseCreateParams]) -> Any:
-        """Internal, for ``ChatResponses``: ``create``'s decoded body, not validated."""
-        return self._t.request(_specs.create(params, stream=False))
+    def _create_json(self, **params: Unpack[ResponseCreateParams]) -> dict[str, Any]:
+        """Internal, for ``ChatResponses``: ``create`` as the JSON its message is built from."""
+        return _message_json(self._t.request(_specs.create(params, stream=False)))
 
     def stream(
         self,
@@ -174,9 +185,9 @@ class Responses:
             return _sync_stream(self._t, spec).open()
         return parse(Response, self._t.request(spec))
 
-    def _retrieve_json(self, response_id: str, **params: Unpack[RetrieveParams]) -> Any:
-        """Internal, for ``ChatResponses``' background polls: ``retrieve``'s decoded body."""
-        return self._t.request(_specs.retrieve(response_id, params))
+    def _retrieve_json(self, response_id: str, **params: Unpack[RetrieveParams]) -> dict[str, Any]:
+        """Internal, for ``ChatResponses``' background polls: ``retrieve`` as that JSON."""
+        return _message_json(self._t.request(_specs.retrieve(response_id, params)))
 
     def delete(self, response_id: str, **options: Unpack[RequestOptions]) -> ResponseDeleted:
         """Delete a stored response."""
@@ -216,9 +227,9 @@ class AsyncResponses:
             return await _async_stream(self._t, spec).open()
         return parse(Response, await self._t.request(spec))
 
-    async def _create_json(self, **params: Unpack[ResponseCreateParams]) -> Any:
-        """Internal, for ``ChatResponses``: ``create``'s decoded body, not validated."""
-        return await self._t.request(_specs.create(params, stream=False))
+    async def _create_json(self, **params: Unpack[ResponseCreateParams]) -> dict[str, Any]:
+        """Internal, for ``ChatResponses``: ``create`` as the JSON its message is built from."""
+        return _message_json(await self._t.request(_specs.create(params, stream=False)))
 
     def stream(
         self,
@@ -273,9 +284,11 @@ class AsyncResponses:
             return await _async_stream(self._t, spec).open()
         return parse(Response, await self._t.request(spec))
 
-    async def _retrieve_json(self, response_id: str, **params: Unpack[RetrieveParams]) -> Any:
-        """Internal, for ``ChatResponses``' background polls: ``retrieve``'s decoded body."""
-        return await self._t.request(_specs.retrieve(response_id, params))
+    async def _retrieve_json(
+        self, response_id: str, **params: Unpack[RetrieveParams]
+    ) -> dict[str, Any]:
+        """Internal, for ``ChatResponses``' background polls: ``retrieve`` as that JSON."""
+        return _message_json(await self._t.request(_specs.retrieve(response_id, params)))
 
     async def delete(self, response_id: str, **options: Unpack[RequestOptions]) -> ResponseDeleted:
         """Delete a stored response."""

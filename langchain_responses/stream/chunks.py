@@ -25,10 +25,10 @@ from langchain_responses.convert.output import (
     calls_of,
     item_block,
     part_block,
-    response_json,
     to_metadata,
     to_usage,
 )
+from langchain_responses.convert.response_json import response_json
 from langchain_responses.stream.blocks import SentBlock, missing
 
 JsonObject = dict[str, Any]

@@ -1,4 +1,4 @@
-"""How a non-streamed chat call ends: still pending (background), or cut at a stop sequence.
+"""How a non-streamed chat call ends: still pending (background), failed, or cut at a stop.
 
 Kept apart from ``stream.run`` so ``invoke`` does not load the stream event models.
 """
@@ -9,10 +9,29 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from langchain_core.messages import AIMessage
+from pydantic import ValidationError
 
+from langchain_responses import errors
 from langchain_responses.stream.stop import cut_at_stop
 
 _PENDING = frozenset({"queued", "in_progress"})
+
+
+def failed_error(response: Mapping[str, Any]) -> errors.ResponseFailedError:
+    """The error for a failed response (as JSON); it carries the typed ``Response``."""
+    from langchain_responses._wire.response import Response  # loaded by now: the client ran
+
+    error = response.get("error") or {}
+    try:
+        typed: Response | None = Response.model_validate(response)
+    except ValidationError:
+        typed = None  # the error is what matters; a malformed envelope must not hide it
+    code = error.get("code")
+    return errors.ResponseFailedError(
+        error.get("message") or "The response failed",
+        code=str(code) if code is not None else None,
+        response=typed,
+    )
 
 
 def is_pending(response: Mapping[str, Any]) -> bool:

@@ -11,12 +11,8 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from langchain_responses._wire.response import Response
 from langchain_responses.convert.messages import to_input_items
-from langchain_responses.convert.output import (
-    MODEL_PROVIDER,
-    is_readable,
-    message_from_json,
-    to_ai_message,
-)
+from langchain_responses.convert.output import MODEL_PROVIDER, message_from_json, to_ai_message
+from langchain_responses.convert.response_json import is_readable
 from tests.stream.recorded import Recorded, json_responses
 
 Json = dict[str, Any]

@@ -292,6 +292,21 @@ async def test_response_failed_raises_typed(
     assert info.value.code == "server_error"
 
 
+@pytest.mark.parametrize("mode", ["invoke", "ainvoke"])
+@pytest.mark.parametrize("odd", [{}, {"model": 5}], ids=["typed", "odd-envelope"])
+async def test_failed_response_raises_typed_even_with_an_odd_envelope(
+    server: ScriptedServer, make_model: Make, mode: str, odd: dict[str, Any]
+) -> None:
+    # The message is built from the JSON; the error carries the typed Response when it has
+    # one, and the server's error either way.
+    error = {"code": "server_error", "message": "it broke"}
+    server.enqueue(Reply(json={**response_json("", status="failed", error=error), **odd}))
+    with pytest.raises(errors.ResponseFailedError) as info:
+        await call(make_model(server), mode)
+    assert (info.value.code, info.value.message) == ("server_error", "it broke")
+    assert (info.value.response is None) == bool(odd)
+
+
 @pytest.mark.parametrize("mode", MODES)
 async def test_incomplete_surfaces_status_and_finish_reason(
     server: ScriptedServer, make_model: Make, mode: str
