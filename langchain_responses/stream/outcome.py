@@ -22,6 +22,8 @@ def failed_error(response: Mapping[str, Any]) -> errors.ResponseFailedError:
     from langchain_responses._wire.response import Response  # loaded by now: the client ran
 
     error = response.get("error") or {}
+    if not isinstance(error, Mapping):  # not the documented object: keep what it says
+        error = {"message": str(error)}
     try:
         typed: Response | None = Response.model_validate(response)
     except ValidationError:
